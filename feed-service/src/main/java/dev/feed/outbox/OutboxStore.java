@@ -1,0 +1,72 @@
+package dev.feed.outbox;
+
+import dev.feed.hotcache.PostRef;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An author's outbox: a capped Redis ZSET {@code outbox:{authorId}} of post ids scored by
+ * createdAt epoch milliseconds. Never the 64-bit id as a score: a double holds integers exactly
+ * only up to 2^53, and Snowflake ids are larger, so equal-looking scores would reorder and
+ * exclusive cursors would skip posts (Mastodon issue 16970). Milliseconds are exact until the
+ * year 287396; ties inside a millisecond are broken by the member (the id) on read.
+ */
+@ApplicationScoped
+public class OutboxStore {
+    private final Redis redis;
+    private final OutboxConfig config;
+
+    public OutboxStore(Redis redis, OutboxConfig config) {
+        this.redis = redis;
+        this.config = config;
+    }
+
+    public static String key(long authorId) {
+        return "outbox:{" + authorId + "}";
+    }
+
+    /** Adds the post and trims to the cap in one round trip; re-adding the same post is harmless. */
+    public Uni<Void> push(long authorId, PostRef ref) {
+        String key = key(authorId);
+        return redis.batch(List.of(
+                        Request.cmd(Command.ZADD).arg(key).arg(ref.createdAtMillis()).arg(ref.postId()),
+                        Request.cmd(Command.ZREMRANGEBYRANK).arg(key).arg(0).arg(-(config.maxEntries() + 1))))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> remove(long authorId, long postId) {
+        return redis.send(Request.cmd(Command.ZREM).arg(key(authorId)).arg(postId)).replaceWithVoid();
+    }
+
+    /** The newest {@code limit} refs, newest first (ties in a millisecond: higher id first). */
+    public Uni<List<PostRef>> recent(long authorId, int limit) {
+        return redis.send(Request.cmd(Command.ZRANGE).arg(key(authorId)).arg("+inf").arg("-inf")
+                        .arg("BYSCORE").arg("REV").arg("LIMIT").arg(0).arg(limit).arg("WITHSCORES"))
+                .map(OutboxStore::toRefs);
+    }
+
+    /** Refs as Redis returns them for {@code ZRANGE ... WITHSCORES} (RESP2 flat or RESP3 pairs), sorted newest first. */
+    public static List<PostRef> toRefs(Response response) {
+        List<PostRef> refs = new ArrayList<>();
+        if (response == null) {
+            return refs;
+        }
+        if (response.size() > 0 && response.get(0).size() == 2 && response.get(0).type() == io.vertx.redis.client.ResponseType.MULTI) {
+            for (Response pair : response) {
+                refs.add(new PostRef(pair.get(0).toLong(), pair.get(1).toDouble().longValue()));
+            }
+        } else {
+            for (int i = 0; i + 1 < response.size(); i += 2) {
+                refs.add(new PostRef(response.get(i).toLong(), response.get(i + 1).toDouble().longValue()));
+            }
+        }
+        refs.sort(null);
+        return refs;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.feed;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class HealthTest {
+    @Test
+    void ready_checksCassandraRedisAndKafka() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("DataStax Apache Cassandra Driver health check",
+                        "Redis connection health check", "Kafka connection health check"));
+    }
+}

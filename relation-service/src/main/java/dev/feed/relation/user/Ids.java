@@ -1,0 +1,21 @@
+package dev.feed.relation.user;
+
+import dev.feed.relation.problem.ProblemException;
+
+/** Parses ids taken from paths and cursors; anything that is not a positive 64-bit number is a 400. */
+public final class Ids {
+    private Ids() {
+    }
+
+    public static long parse(String raw, String what) {
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ProblemException.badRequest(what + " must be a positive 64-bit decimal number, got '" + raw + "'");
+    }
+}

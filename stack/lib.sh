@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Shared helpers for the local stack scripts. Sourced, never executed.
+# Every piece of state lives under $FEED_LOCAL (default: <repo>/.local), which is git-ignored.
+
+FEED_ROOT="${FEED_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+FEED_LOCAL="${FEED_LOCAL:-$FEED_ROOT/.local}"
+FEED_DATA_DIR="$FEED_LOCAL/data"
+FEED_LOG_DIR="$FEED_LOCAL/logs"
+FEED_RUN_DIR="$FEED_LOCAL/run"
+FEED_LIB_DIR="$FEED_LOCAL/lib"
+FEED_CONF_DIR="$FEED_LOCAL/conf"
+mkdir -p "$FEED_DATA_DIR" "$FEED_LOG_DIR" "$FEED_RUN_DIR" "$FEED_LIB_DIR" "$FEED_CONF_DIR"
+
+# Ports: defaults stay away from the well-known ones so a machine's own Redis,
+# PostgreSQL, Kafka or Cassandra is never touched.
+FEED_REDIS_PORT="${FEED_REDIS_PORT:-16379}"
+FEED_PG_PORT="${FEED_PG_PORT:-15432}"
+FEED_KAFKA_PORT="${FEED_KAFKA_PORT:-19092}"
+FEED_KAFKA_CONTROLLER_PORT="${FEED_KAFKA_CONTROLLER_PORT:-19093}"
+FEED_CASSANDRA_PORT="${FEED_CASSANDRA_PORT:-19042}"
+FEED_CASSANDRA_STORAGE_PORT="${FEED_CASSANDRA_STORAGE_PORT:-17000}"
+
+if [ -t 1 ]; then _B=$'\e[1m'; _R=$'\e[31m'; _Y=$'\e[33m'; _G=$'\e[32m'; _N=$'\e[0m'; else _B=; _R=; _Y=; _G=; _N=; fi
+info() { printf '%s==>%s %s\n' "$_B" "$_N" "$*"; }
+ok()   { printf '%s ok%s %s\n' "$_G" "$_N" "$*"; }
+warn() { printf '%swarn:%s %s\n' "$_Y" "$_N" "$*" >&2; }
+die()  { printf '%serror:%s %s\n' "$_R" "$_N" "$*" >&2; exit 1; }
+
+# port_open HOST PORT: true if something accepts TCP connections there.
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# wait_for LABEL TIMEOUT_S CMD...: polls CMD once a second, printing progress dots,
+# until it succeeds or the timeout passes (then prints the log tail and fails).
+wait_for() {
+  local label="$1" timeout="$2"; shift 2
+  local start=$SECONDS
+  printf '    waiting for %s ' "$label"
+  until "$@" >/dev/null 2>&1; do
+    if (( SECONDS - start >= timeout )); then
+      printf ' timed out after %ss\n' "$timeout"
+      [ -f "$FEED_LOG_DIR/$label.log" ] && tail -n 30 "$FEED_LOG_DIR/$label.log" >&2
+      return 1
+    fi
+    printf '.'; sleep 1
+  done
+  printf ' ready (%ss)\n' "$((SECONDS - start))"
+}
+
+pidfile() { echo "$FEED_RUN_DIR/$1.pid"; }
+
+# is_running NAME: the process recorded in NAME's pid file is alive.
+is_running() {
+  local pf; pf="$(pidfile "$1")"
+  [ -f "$pf" ] && kill -0 "$(cat "$pf")" 2>/dev/null
+}
+
+# start_bg NAME CMD...: starts CMD detached, output to logs/NAME.log, pid to run/NAME.pid.
+start_bg() {
+  local name="$1"; shift
+  nohup setsid "$@" >>"$FEED_LOG_DIR/$name.log" 2>&1 < /dev/null &
+  echo $! > "$(pidfile "$name")"
+}
+
+# stop_pid NAME [TIMEOUT_S]: stops the process (group) we started, by pid file only.
+stop_pid() {
+  local name="$1" timeout="${2:-30}" pf pid
+  pf="$(pidfile "$name")"
+  [ -f "$pf" ] || return 0
+  pid="$(cat "$pf")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+    local start=$SECONDS
+    while kill -0 "$pid" 2>/dev/null; do
+      if (( SECONDS - start >= timeout )); then
+        warn "$name did not stop in ${timeout}s, killing it"
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+        break
+      fi
+      sleep 0.5
+    done
+    ok "stopped $name (pid $pid)"
+  fi
+  rm -f "$pf"
+}
+
+# java_for_servers: Cassandra 5.0 supports JDK 11 and 17 only; prefer a 17 if one is installed.
+java_for_servers() {
+  local j
+  for j in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-arm64 /usr/lib/jvm/temurin-17-jdk-amd64 /usr/lib/jvm/java-17-openjdk; do
+    [ -x "$j/bin/java" ] && { echo "$j/bin/java"; return; }
+  done
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then echo "$JAVA_HOME/bin/java"; else command -v java; fi
+}
+
+# mvn_cmd: the Maven wrapper if present, else mvn on PATH.
+mvn_cmd() { if [ -x "$FEED_ROOT/mvnw" ]; then echo "$FEED_ROOT/mvnw"; else echo mvn; fi; }
+
+# apt_install PKG...: installs Debian packages (root, or sudo when available), updating the
+# package lists once first.
+apt_install() {
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || die "need root (or sudo) to install: $*"
+    sudo="sudo"
+  fi
+  if [ ! -f "$FEED_RUN_DIR/apt-updated" ]; then
+    info "apt-get update"
+    $sudo apt-get update -q || die "apt-get update failed"
+    touch "$FEED_RUN_DIR/apt-updated"
+  fi
+  # A package may set up its own system-wide service; the stack never uses or touches it.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "$@" \
+    || die "apt-get install $* failed"
+}
+
+# pom_property NAME: a <NAME>value</NAME> property from stack/servers/pom.xml (the download pom).
+pom_property() {
+  sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$FEED_ROOT/stack/servers/pom.xml" | head -n 1
+}
+
+# install_server_jars NAME VERSION: copies the jars of profile NAME of stack/servers/pom.xml into
+# $FEED_LIB_DIR/NAME, once: a marker file ($FEED_LIB_DIR/NAME/.installed) records the version, and a
+# second call with the same version does nothing. Maven's output goes to logs/NAME-install.log; each
+# downloaded jar is echoed as progress.
+install_server_jars() {
+  local name="$1" version="$2" dest="$FEED_LIB_DIR/$1" tmp log
+  if [ -f "$dest/.installed" ] && [ "$(cat "$dest/.installed")" = "$name $version" ]; then
+    return 0
+  fi
+  tmp="$FEED_LIB_DIR/.$name.tmp.$$"
+  log="$FEED_LOG_DIR/$name-install.log"
+  rm -rf "$tmp"
+  info "downloading $name $version jars (Maven profile '$name' of stack/servers/pom.xml; log: $log)"
+  local start=$SECONDS
+  if ! ( set -o pipefail
+         cd "$FEED_ROOT" && "$(mvn_cmd)" -B -Dstyle.color=never -f stack/servers/pom.xml -P "$name" \
+           dependency:copy-dependencies -DoutputDirectory="$tmp" 2>&1 \
+         | tee "$log" \
+         | sed -un 's#^\[INFO\] Downloaded from [^:]*: .*/\([^/]*\.jar\) (\([^)]*\))$#    downloaded \1 (\2)#p' ); then
+    grep -E '^\[ERROR\]' "$log" | head -n 20 >&2
+    rm -rf "$tmp"
+    die "download of $name $version failed (see $log)"
+  fi
+  echo "$name $version" > "$tmp/.installed"
+  rm -rf "$dest"
+  mv "$tmp" "$dest"
+  ok "$name $version: $(ls "$dest"/*.jar | wc -l) jars in $dest ($((SECONDS - start))s)"
+}
+
+# render_template SRC DEST KEY=VALUE...: copies SRC to DEST replacing every @KEY@ with VALUE.
+render_template() {
+  local src="$1" dest="$2" kv k v args=(); shift 2
+  for kv in "$@"; do
+    k="${kv%%=*}"; v="${kv#*=}"
+    v="${v//\\/\\\\}"; v="${v//&/\\&}"; v="${v//|/\\|}"
+    args+=(-e "s|@${k}@|${v}|g")
+  done
+  mkdir -p "$(dirname "$dest")"
+  sed "${args[@]}" "$src" > "$dest.tmp" && mv "$dest.tmp" "$dest"
+}
