@@ -43,15 +43,17 @@ public class PostStore {
      * batch: Cassandra's batchlog makes the four land together or not at all, so a post is never
      * durable without the record that guarantees its fanout.
      */
-    public Uni<Void> insertWithPendingFanout(Post post, int pendingShard) {
+    public Uni<PendingFanout> insertWithPendingFanout(Post post, int pendingShard) {
         Prepared p = prepared();
+        long writeTime = writeTimeMicros();
         int bucket = bucketOf(post.createdAt());
         BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED,
                 p.insertPost.bind(post.id(), post.authorId(), post.text(), post.createdAt()),
                 p.insertByAuthor.bind(post.authorId(), bucket, post.createdAt(), post.id(), post.text()),
                 p.insertBucket.bind(post.authorId(), bucket),
-                p.insertPending.bind(pendingShard, post.id(), post.authorId(), post.createdAt(), "publish"));
-        return run(batch).replaceWithVoid();
+                p.insertPending.bind(pendingShard, post.id(), post.authorId(), post.createdAt(), "publish"))
+                .setQueryTimestamp(writeTime);
+        return run(batch).replaceWith(new PendingFanout(pendingShard, post.id(), post.authorId(), post.createdAt(), "publish", writeTime));
     }
 
     public Uni<Optional<Post>> find(long id) {
@@ -71,6 +73,99 @@ public class PostStore {
             Map<Long, Post> byId = new HashMap<>();
             found.forEach(o -> o.ifPresent(post -> byId.put(post.id(), post)));
             return byId;
+        });
+    }
+
+    /**
+     * Binds an Idempotency-Key to a post id with a lightweight transaction, so concurrent retries
+     * agree on one id. Returns the id already bound (a retry) or {@code candidateId} (first use).
+     */
+    public Uni<Long> reserveIdempotencyKey(long authorId, String key, long candidateId) {
+        Statement<?> lwt = prepared().reserveKey.bind(authorId, key, candidateId)
+                .setSerialConsistencyLevel(com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_SERIAL);
+        return run(lwt).map(rs -> {
+            Row row = rs.one();
+            return row == null || row.getBoolean("[applied]") ? candidateId : row.getLong("post_id");
+        });
+    }
+
+    /**
+     * Tombstones a post: marks it deleted, removes it from the author's listing and records a
+     * pending "delete" fanout, in one logged batch. The tombstone is what reads check, so the
+     * post is gone at once whatever inboxes and caches still hold.
+     */
+    public Uni<PendingFanout> tombstone(Post post, Instant deletedAt, int pendingShard) {
+        Prepared p = prepared();
+        long writeTime = writeTimeMicros();
+        BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED,
+                p.markDeleted.bind(deletedAt, post.id()),
+                p.deleteByAuthor.bind(post.authorId(), bucketOf(post.createdAt()), post.createdAt(), post.id()),
+                p.insertPending.bind(pendingShard, post.id(), post.authorId(), post.createdAt(), "delete"))
+                .setQueryTimestamp(writeTime);
+        return run(batch).replaceWith(new PendingFanout(pendingShard, post.id(), post.authorId(), post.createdAt(), "delete", writeTime));
+    }
+
+    /** The pending fanouts of one shard (the relay's scan). */
+    public Uni<List<PendingFanout>> pending(int shard) {
+        return run(prepared().selectPending.bind(shard)).map(rs -> {
+            List<PendingFanout> out = new ArrayList<>();
+            for (Row row : rs.currentPage()) {
+                out.add(new PendingFanout(shard, row.getLong("post_id"), row.getLong("author_id"),
+                        row.getInstant("created_at"), row.getString("kind"), row.getLong("wt")));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Drops a pending record once its fanout task is acknowledged. The delete carries the
+     * record's own write time, so it cannot remove a newer record for the same post (a delete
+     * that was requested meanwhile): no lightweight transaction needed.
+     */
+    public Uni<Void> donePending(PendingFanout pending) {
+        return run(prepared().deletePending.bind(pending.writeTimeMicros(), pending.shard(), pending.postId())).replaceWithVoid();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong lastWriteTime = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Strictly increasing microsecond timestamps from this instance. */
+    private long writeTimeMicros() {
+        long now = System.currentTimeMillis() * 1000;
+        return lastWriteTime.updateAndGet(prev -> Math.max(prev + 1, now));
+    }
+
+    /**
+     * One author's posts strictly older than the cursor (all if null), newest first, walking the
+     * month buckets backwards: the durable listing behind pages past the Redis window.
+     */
+    public Uni<List<Post>> byAuthor(long authorId, Cursor before, int limit) {
+        return run(prepared().selectBuckets.bind(authorId)).chain(rs -> {
+            List<Integer> buckets = new ArrayList<>();
+            int from = before == null ? Integer.MAX_VALUE : bucketOf(Instant.ofEpochMilli(before.createdAtMillis()));
+            for (Row row : rs.currentPage()) {
+                int b = row.getInt("bucket");
+                if (b <= from) {
+                    buckets.add(b);
+                }
+            }
+            return collect(authorId, buckets, 0, before, limit, new ArrayList<>());
+        });
+    }
+
+    private Uni<List<Post>> collect(long authorId, List<Integer> buckets, int index, Cursor before, int limit, List<Post> acc) {
+        if (acc.size() >= limit || index >= buckets.size()) {
+            return Uni.createFrom().item(acc);
+        }
+        Prepared p = prepared();
+        int want = limit - acc.size();
+        Statement<?> q = before == null
+                ? p.selectByAuthor.bind(authorId, buckets.get(index), want)
+                : p.selectByAuthorBefore.bind(authorId, buckets.get(index), Instant.ofEpochMilli(before.createdAtMillis()), before.postId(), want);
+        return run(q).chain(rs -> {
+            for (Row row : rs.currentPage()) {
+                acc.add(new Post(row.getLong("id"), authorId, row.getString("text"), row.getInstant("created_at"), null));
+            }
+            return collect(authorId, buckets, index + 1, before, limit, acc);
         });
     }
 
@@ -105,6 +200,14 @@ public class PostStore {
         final PreparedStatement insertBucket;
         final PreparedStatement insertPending;
         final PreparedStatement selectPost;
+        final PreparedStatement reserveKey;
+        final PreparedStatement markDeleted;
+        final PreparedStatement deleteByAuthor;
+        final PreparedStatement selectPending;
+        final PreparedStatement deletePending;
+        final PreparedStatement selectBuckets;
+        final PreparedStatement selectByAuthor;
+        final PreparedStatement selectByAuthorBefore;
 
         Prepared(CqlSession s, String ks) {
             insertPost = s.prepare("INSERT INTO " + ks + ".posts (id, author_id, text, created_at) VALUES (?, ?, ?, ?)");
@@ -112,6 +215,14 @@ public class PostStore {
             insertBucket = s.prepare("INSERT INTO " + ks + ".author_buckets (author_id, bucket) VALUES (?, ?)");
             insertPending = s.prepare("INSERT INTO " + ks + ".pending_fanout (shard, post_id, author_id, created_at, kind) VALUES (?, ?, ?, ?, ?)");
             selectPost = s.prepare("SELECT id, author_id, text, created_at, deleted_at FROM " + ks + ".posts WHERE id = ?");
+            reserveKey = s.prepare("INSERT INTO " + ks + ".idempotency_keys (author_id, idem_key, post_id) VALUES (?, ?, ?) IF NOT EXISTS");
+            markDeleted = s.prepare("UPDATE " + ks + ".posts SET deleted_at = ? WHERE id = ?");
+            deleteByAuthor = s.prepare("DELETE FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND created_at = ? AND id = ?");
+            selectPending = s.prepare("SELECT post_id, author_id, created_at, kind, WRITETIME(kind) AS wt FROM " + ks + ".pending_fanout WHERE shard = ? LIMIT 1000");
+            deletePending = s.prepare("DELETE FROM " + ks + ".pending_fanout USING TIMESTAMP ? WHERE shard = ? AND post_id = ?");
+            selectBuckets = s.prepare("SELECT bucket FROM " + ks + ".author_buckets WHERE author_id = ?");
+            selectByAuthor = s.prepare("SELECT id, text, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? LIMIT ?");
+            selectByAuthorBefore = s.prepare("SELECT id, text, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND (created_at, id) < (?, ?) LIMIT ?");
         }
     }
 }

@@ -1,0 +1,149 @@
+package dev.feed.publish;
+
+import dev.feed.hotcache.PostRef;
+import dev.feed.outbox.OutboxStore;
+import dev.feed.post.PendingFanout;
+import dev.feed.post.Post;
+import dev.feed.post.PostStore;
+import dev.feed.post.SnowflakeIds;
+import dev.feed.problem.ProblemException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Publish and delete. A post is durable (Cassandra, with its pending-fanout record) before the
+ * caller hears 201; the outbox push and the Kafka dispatch follow, and if either fails the
+ * pending record stays and {@link PendingFanoutRelay} finishes the job. So a published post is
+ * never left without fanout, and a failure after the durable write never fails the publish.
+ */
+@ApplicationScoped
+public class PublishService {
+    private static final Logger LOG = Logger.getLogger(PublishService.class);
+
+    private final PostStore posts;
+    private final OutboxStore outbox;
+    private final PostEventProducer events;
+    private final RateLimiter rateLimiter;
+    private final PublishConfig config;
+    private final SnowflakeIds ids;
+    private final Counter published;
+    private final Counter deleted;
+    private final Counter dispatchDeferred;
+
+    public PublishService(PostStore posts, OutboxStore outbox, PostEventProducer events, RateLimiter rateLimiter,
+            PublishConfig config, MeterRegistry metrics) {
+        this.posts = posts;
+        this.outbox = outbox;
+        this.events = events;
+        this.rateLimiter = rateLimiter;
+        this.config = config;
+        this.ids = new SnowflakeIds(config.workerId(), System::currentTimeMillis);
+        this.published = metrics.counter("feed_publish_total");
+        this.deleted = metrics.counter("feed_delete_total");
+        this.dispatchDeferred = metrics.counter("feed_publish_dispatch_deferred_total");
+    }
+
+    /** Publishes, or returns the post an earlier request with the same Idempotency-Key made. */
+    public Uni<Post> publish(long authorId, String text, Optional<String> idempotencyKey) {
+        return checkRateLimit(authorId)
+                .chain(() -> assignId(authorId, idempotencyKey))
+                .chain(id -> existingOrNew(id, authorId, text));
+    }
+
+    private Uni<Void> checkRateLimit(long authorId) {
+        return rateLimiter.take(authorId).map(decision -> {
+            if (!decision.allowed()) {
+                throw new RateLimitedException(decision.retryAfterSeconds());
+            }
+            return null;
+        });
+    }
+
+    /** A fresh Snowflake id, or the one already bound to this Idempotency-Key (concurrent retries agree). */
+    private Uni<Long> assignId(long authorId, Optional<String> idempotencyKey) {
+        long candidate = ids.next();
+        return idempotencyKey.isEmpty()
+                ? Uni.createFrom().item(candidate)
+                : posts.reserveIdempotencyKey(authorId, idempotencyKey.get(), candidate);
+    }
+
+    private Uni<Post> existingOrNew(long id, long authorId, String text) {
+        return posts.find(id).chain(found -> found.isPresent()
+                ? Uni.createFrom().item(found.get())
+                : storeAndDispatch(new Post(id, authorId, text, SnowflakeIds.instantOf(id), null)));
+    }
+
+    // A retry that adopted a reserved id whose first request died before writing simply writes
+    // the post now: the insert is an upsert of the same id, so racing requests converge.
+    private Uni<Post> storeAndDispatch(Post post) {
+        return posts.insertWithPendingFanout(post, shardOf(post.id()))
+                .invoke(() -> published.increment())
+                .call(pending -> dispatchWithinRequest(pending, PostEvent.PUBLISHED))
+                .replaceWith(post);
+    }
+
+    /** Deletes the caller's post: 404 if it never existed, 403 if it is someone else's, 204 again if already deleted. */
+    public Uni<Void> delete(long callerId, long postId) {
+        return posts.find(postId).chain(found -> {
+            Post post = found.orElseThrow(() -> ProblemException.notFound("no post with id " + postId));
+            if (post.authorId() != callerId) {
+                throw new ProblemException(403, "forbidden", "Forbidden", "only the author may delete post " + postId);
+            }
+            if (post.deleted()) {
+                return Uni.createFrom().voidItem();
+            }
+            return posts.tombstone(post, Instant.now(), shardOf(postId))
+                    .invoke(() -> deleted.increment())
+                    .call(pending -> dispatchWithinRequest(pending, PostEvent.DELETED))
+                    .replaceWithVoid();
+        });
+    }
+
+    /** The request waits for the dispatch only so long: a slow or absent Kafka is the relay's job, not the caller's. */
+    private Uni<Void> dispatchWithinRequest(PendingFanout pending, String eventType) {
+        return dispatch(pending, eventType).ifNoItem().after(config.dispatchTimeout()).recoverWithItem((Void) null);
+    }
+
+    /**
+     * Outbox write, then the Kafka event, then the pending record goes. Never fails: whatever
+     * does not happen now is left pending for the relay (and the outbox write is idempotent).
+     */
+    public Uni<Void> dispatch(PendingFanout pending, String eventType) {
+        Post post = new Post(pending.postId(), pending.authorId(), null, pending.createdAt(), null);
+        PostRef ref = new PostRef(post.id(), post.createdAtMillis());
+        Uni<Void> outboxWrite = PostEvent.DELETED.equals(eventType)
+                ? outbox.remove(post.authorId(), post.id())
+                : outbox.push(post.authorId(), ref);
+        return outboxWrite
+                .chain(() -> events.send(PostEvent.of(eventType, post)))
+                .chain(() -> posts.donePending(pending))
+                .onFailure().recoverWithUni(e -> {
+                    dispatchDeferred.increment();
+                    LOG.warnf("fanout dispatch of post %d deferred to the relay: %s", post.id(), e.toString());
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    int shardOf(long postId) {
+        return (int) Math.floorMod(postId, (long) config.pendingShards());
+    }
+
+    /** The caller is over the publish rate; answered 429 with Retry-After. */
+    public static class RateLimitedException extends RuntimeException {
+        private final long retryAfterSeconds;
+
+        public RateLimitedException(long retryAfterSeconds) {
+            super("publish rate limit exceeded", null, false, false);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.feed.publish;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+
+import dev.feed.hotcache.PostRef;
+import dev.feed.outbox.OutboxStore;
+import dev.feed.post.PostStore;
+import dev.feed.relation.RelationClient;
+import dev.feed.testing.FakeRelation;
+import dev.feed.testing.Tokens;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class PublishResourceTest {
+    @Inject
+    PostStore posts;
+    @Inject
+    OutboxStore outbox;
+
+    private final FakeRelation relation = new FakeRelation();
+    private long author;
+    private String token;
+
+    @BeforeEach
+    void setUp() {
+        QuarkusMock.installMockForType(relation, RelationClient.class, RestClient.LITERAL);
+        author = Tokens.newUserId();
+        token = Tokens.token(author);
+        relation.profile(author, "ada", "Ada Lovelace");
+    }
+
+    @Test
+    void publish_valid_is201WithLocationAuthorAndMillisecondTimestamp() {
+        Response r = publish(token, "{\"text\":\"hello world\"}", null);
+        r.then().statusCode(201)
+                .header("Location", matchesPattern(".*/v1/posts/[0-9]+$"))
+                .body("id", matchesPattern("[0-9]+"))
+                .body("text", equalTo("hello world"))
+                .body("author.id", equalTo(Long.toString(author)))
+                .body("author.handle", equalTo("ada"))
+                .body("author.displayName", equalTo("Ada Lovelace"))
+                .body("createdAt", matchesPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"));
+        long id = Long.parseLong(r.path("id"));
+        given().auth().oauth2(token).get("/v1/posts/" + id).then().statusCode(200).body("text", equalTo("hello world"));
+        assertThat(outbox.recent(author, 5).await().indefinitely()).extracting(PostRef::postId).contains(id);
+    }
+
+    @Test
+    void publish_500CodePointsOfEmoji_isAccepted_501IsRejected() {
+        String ok = "😀".repeat(500);
+        publish(token, "{\"text\":\"" + ok + "\"}", null).then().statusCode(201);
+        publish(token, "{\"text\":\"" + ok + "x\"}", null).then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("500"));
+    }
+
+    @Test
+    void publish_blankMissingOrWrongType_is400SayingWhy() {
+        publish(token, "{\"text\":\"   \"}", null).then().statusCode(400).body("detail", containsString("blank"));
+        publish(token, "{}", null).then().statusCode(400).body("detail", containsString("text"));
+        publish(token, "{\"text\":\"\"}", null).then().statusCode(400).body("detail", containsString("blank"));
+        publish(token, "{\"text\":[1]}", null).then().statusCode(400).contentType("application/problem+json");
+        publish(token, "{\"text\":\"x\",\"extra\":1}", null).then().statusCode(400).body("detail", containsString("extra"));
+        publish(token, "not json", null).then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void publish_withoutToken_is401() {
+        given().contentType(ContentType.JSON).body("{\"text\":\"x\"}").post("/v1/posts").then().statusCode(401)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void publish_idempotencyKeyTooLong_is400() {
+        publish(token, "{\"text\":\"x\"}", "k".repeat(65)).then().statusCode(400).body("detail", containsString("Idempotency-Key"));
+    }
+
+    @Test
+    void publish_sameIdempotencyKeyUnderConcurrentRetries_makesOnePost() throws Exception {
+        String key = "retry-" + System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(() -> publish(token, "{\"text\":\"once\"}", key).then().statusCode(201).extract().path("id"));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<String> f : pool.invokeAll(calls)) {
+                ids.add(f.get());
+            }
+            assertThat(ids).hasSize(1);
+            long id = Long.parseLong(ids.iterator().next());
+            assertThat(posts.byAuthor(author, null, 10).await().indefinitely()).extracting(p -> p.id()).containsExactly(id);
+        } finally {
+            pool.shutdownNow();
+        }
+        // The same key from another user is another post.
+        long other = Tokens.newUserId();
+        String otherId = publish(Tokens.token(other), "{\"text\":\"once\"}", key).then().statusCode(201).extract().path("id");
+        assertThat(otherId).isNotEqualTo(posts.byAuthor(author, null, 1).await().indefinitely().get(0).id() + "");
+    }
+
+    @Test
+    void publish_overTheRateLimit_is429WithRetryAfter() {
+        int statusOfLast = 0;
+        String retryAfter = null;
+        for (int i = 0; i < 40 && statusOfLast != 429; i++) {
+            Response r = publish(token, "{\"text\":\"burst " + i + "\"}", null);
+            statusOfLast = r.statusCode();
+            retryAfter = r.header("Retry-After");
+            if (statusOfLast == 429) {
+                r.then().contentType("application/problem+json").body("status", equalTo(429));
+            }
+        }
+        assertThat(statusOfLast).isEqualTo(429);
+        assertThat(Integer.parseInt(retryAfter)).isPositive();
+    }
+
+    @Test
+    void delete_byAuthor_is204_thenGone_andAgain204() {
+        long id = Long.parseLong(publish(token, "{\"text\":\"to delete\"}", null).then().statusCode(201).extract().path("id"));
+        given().auth().oauth2(token).delete("/v1/posts/" + id).then().statusCode(204);
+        given().auth().oauth2(token).get("/v1/posts/" + id).then().statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(token).delete("/v1/posts/" + id).then().statusCode(204);
+        assertThat(outbox.recent(author, 10).await().indefinitely()).extracting(PostRef::postId).doesNotContain(id);
+        assertThat(posts.byAuthor(author, null, 10).await().indefinitely()).extracting(p -> p.id()).doesNotContain(id);
+    }
+
+    @Test
+    void delete_bySomeoneElse_is403_unknown_is404_badId_is400() {
+        long id = Long.parseLong(publish(token, "{\"text\":\"mine\"}", null).then().statusCode(201).extract().path("id"));
+        String stranger = Tokens.token(Tokens.newUserId());
+        given().auth().oauth2(stranger).delete("/v1/posts/" + id).then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(token).delete("/v1/posts/" + (id + 1)).then().statusCode(404);
+        given().auth().oauth2(token).delete("/v1/posts/abc").then().statusCode(400).body("detail", containsString("abc"));
+        given().auth().oauth2(token).get("/v1/posts/-5").then().statusCode(400);
+    }
+
+    @Test
+    void userPosts_pagesNewestFirstWithCursor_noDuplicateNoSkip() {
+        List<String> published = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            published.add(0, publish(token, "{\"text\":\"p" + i + "\"}", null).then().statusCode(201).extract().path("id"));
+        }
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        do {
+            var req = given().auth().oauth2(token).queryParam("limit", 3);
+            if (cursor != null) {
+                req.queryParam("cursor", cursor);
+            }
+            Response page = req.get("/v1/users/" + author + "/posts");
+            page.then().statusCode(200).body("items", notNullValue());
+            seen.addAll(page.path("items.id"));
+            cursor = page.path("nextCursor");
+        } while (cursor != null);
+        assertThat(seen).containsExactlyElementsOf(published);
+    }
+
+    @Test
+    void userPosts_badLimitOrCursor_is400() {
+        given().auth().oauth2(token).queryParam("limit", 0).get("/v1/users/" + author + "/posts").then().statusCode(400)
+                .body("detail", containsString("limit"));
+        given().auth().oauth2(token).queryParam("cursor", "nope").get("/v1/users/" + author + "/posts").then().statusCode(400)
+                .body("detail", containsString("cursor"));
+    }
+
+    private static Response publish(String token, String body, String idempotencyKey) {
+        var req = given().auth().oauth2(token).contentType(ContentType.JSON).body(body);
+        if (idempotencyKey != null) {
+            req.header("Idempotency-Key", idempotencyKey);
+        }
+        return req.post("/v1/posts");
+    }
+}
