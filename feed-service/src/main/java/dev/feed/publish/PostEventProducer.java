@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * drops the pending-fanout record only then.
  */
 @ApplicationScoped
-public class PostEventProducer {
+public class PostEventProducer implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
     private final ObjectMapper json;
     private final PublishConfig config;
@@ -62,6 +62,11 @@ public class PostEventProducer {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        close();
+    }
+
+    @Override
+    public void close() {
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -1,0 +1,127 @@
+package dev.feed.publish;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.feed.outbox.OutboxStore;
+import dev.feed.post.PendingFanout;
+import dev.feed.post.PostStore;
+import dev.feed.relation.RelationClient;
+import dev.feed.testing.FakeRelation;
+import dev.feed.testing.Tokens;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kafka unreachable at publish time (this profile points the service at a closed port), then
+ * reachable (a relay over a producer on the real broker): the publish still answers 201, the
+ * post is durable with its pending record, and the relay later delivers the event and clears it.
+ */
+@QuarkusTest
+@TestProfile(PublishWithKafkaDownTest.KafkaDown.class)
+class PublishWithKafkaDownTest {
+    public static class KafkaDown implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("kafka.bootstrap.servers", "127.0.0.1:1",
+                    "feed.publish.relay-grace", "PT0S",
+                    "feed.publish.relay-interval", "PT1H",
+                    "feed.publish.dispatch-timeout", "PT0.5S",
+                    "quarkus.kafka.health.enabled", "false");
+        }
+    }
+
+    @Inject
+    PostStore posts;
+    @Inject
+    OutboxStore outbox;
+    @Inject
+    RateLimiter rateLimiter;
+    @Inject
+    PublishConfig config;
+    @Inject
+    ObjectMapper json;
+    @ConfigProperty(name = "feed.test.real-kafka", defaultValue = "127.0.0.1:19092")
+    String realKafka;
+
+    @Test
+    void publish_kafkaDown_is201AndDurable_thenRelayDispatchesWhenKafkaIsBack() throws Exception {
+        QuarkusMock.installMockForType(new FakeRelation(), RelationClient.class, RestClient.LITERAL);
+        long author = Tokens.newUserId();
+
+        long started = System.nanoTime();
+        String id = given().auth().oauth2(Tokens.token(author)).contentType(ContentType.JSON).body("{\"text\":\"kafka is down\"}")
+                .post("/v1/posts").then().statusCode(201).extract().path("id");
+        long postId = Long.parseLong(id);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the publish does not hang on Kafka").isLessThan(Duration.ofSeconds(10));
+
+        assertThat(posts.find(postId).await().indefinitely()).as("durable in Cassandra").isPresent();
+        int shard = (int) Math.floorMod(postId, (long) config.pendingShards());
+        assertThat(pendingIds(shard)).as("the pending-fanout record stays until Kafka acknowledges").contains(postId);
+
+        try (KafkaConsumer<String, String> consumer = consumerAtEnd();
+                PostEventProducer realProducer = new PostEventProducer(Map.of("bootstrap.servers", realKafka), json, config)) {
+            PublishService publisher = new PublishService(posts, outbox, realProducer, rateLimiter, config, new SimpleMeterRegistry());
+            PendingFanoutRelay relay = new PendingFanoutRelay(posts, publisher, config, new SimpleMeterRegistry());
+
+            relay.relayOnce().await().indefinitely();
+
+            JsonNode event = awaitEvent(consumer, id);
+            assertThat(event.get("type").asText()).isEqualTo("post.published");
+            assertThat(event.get("authorId").asText()).isEqualTo(Long.toString(author));
+            assertThat(pendingIds(shard)).as("acknowledged, so no longer pending").doesNotContain(postId);
+        }
+    }
+
+    private List<Long> pendingIds(int shard) {
+        return posts.pending(shard).await().indefinitely().stream().map(PendingFanout::postId).toList();
+    }
+
+    private KafkaConsumer<String, String> consumerAtEnd() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", realKafka);
+        p.put("group.id", "test-" + UUID.randomUUID());
+        p.put("enable.auto.commit", "false");
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        consumer.partitionsFor(config.topic(), Duration.ofSeconds(10))
+                .forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    private JsonNode awaitEvent(KafkaConsumer<String, String> consumer, String postId) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                JsonNode node = json.readTree(r.value());
+                if (postId.equals(node.get("postId").asText())) {
+                    return node;
+                }
+            }
+        }
+        throw new AssertionError("post event " + postId + " never reached Kafka");
+    }
+}
