@@ -43,7 +43,7 @@ class PublishResourceTest {
 
     @BeforeEach
     void setUp() {
-        QuarkusMock.installMockForType(relation, RelationClient.class, RestClient.LITERAL);
+        QuarkusMock.installMockForType(relation.client(), RelationClient.class, RestClient.LITERAL);
         author = Tokens.newUserId();
         token = Tokens.token(author);
         relation.profile(author, "ada", "Ada Lovelace");

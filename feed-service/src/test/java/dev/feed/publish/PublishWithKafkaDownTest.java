@@ -66,7 +66,7 @@ class PublishWithKafkaDownTest {
 
     @Test
     void publish_kafkaDown_is201AndDurable_thenRelayDispatchesWhenKafkaIsBack() throws Exception {
-        QuarkusMock.installMockForType(new FakeRelation(), RelationClient.class, RestClient.LITERAL);
+        QuarkusMock.installMockForType(new FakeRelation().client(), RelationClient.class, RestClient.LITERAL);
         long author = Tokens.newUserId();
 
         long started = System.nanoTime();

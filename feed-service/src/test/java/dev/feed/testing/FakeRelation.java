@@ -2,6 +2,7 @@ package dev.feed.testing;
 
 import dev.feed.relation.RelationClient;
 import io.smallrye.mutiny.Uni;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,36 +11,48 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Stands in for relation-service's internal API (a different deployable, tested in its own
  * module): profiles and followees that a test sets up. Install with
- * {@code QuarkusMock.installMockForType(fake, RelationClient.class, RestClient.LITERAL)}.
+ * {@code QuarkusMock.installMockForType(fake.client(), RelationClient.class, RestClient.LITERAL)}.
+ * A dynamic proxy, because a class implementing the client's {@code @Path} interface would itself
+ * be deployed as a REST endpoint.
  */
-public class FakeRelation implements RelationClient {
-    private final Map<Long, Profile> profiles = new ConcurrentHashMap<>();
-    private final Map<Long, Followees> followees = new ConcurrentHashMap<>();
+public class FakeRelation {
+    private final Map<Long, RelationClient.Profile> profiles = new ConcurrentHashMap<>();
+    private final Map<Long, RelationClient.Followees> followees = new ConcurrentHashMap<>();
 
     public FakeRelation profile(long id, String handle, String displayName) {
-        profiles.put(id, new Profile(Long.toString(id), handle, displayName));
+        profiles.put(id, new RelationClient.Profile(Long.toString(id), handle, displayName));
         return this;
     }
 
     public FakeRelation follows(long userId, List<Long> push, List<Long> pull) {
-        followees.put(userId, new Followees(push.stream().map(String::valueOf).toList(), pull.stream().map(String::valueOf).toList()));
+        followees.put(userId, new RelationClient.Followees(push.stream().map(String::valueOf).toList(), pull.stream().map(String::valueOf).toList()));
         return this;
     }
 
-    @Override
-    public Uni<Followees> followees(long userId) {
-        return Uni.createFrom().item(followees.getOrDefault(userId, new Followees(List.of(), List.of())));
+    public RelationClient client() {
+        return (RelationClient) Proxy.newProxyInstance(RelationClient.class.getClassLoader(), new Class<?>[] {RelationClient.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "followees" -> followees((Long) args[0]);
+                    case "lookup" -> lookup((RelationClient.LookupRequest) args[0]);
+                    case "toString" -> "FakeRelation";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 
-    @Override
-    public Uni<Lookup> lookup(LookupRequest request) {
-        List<Profile> found = new ArrayList<>();
+    private Uni<RelationClient.Followees> followees(long userId) {
+        return Uni.createFrom().item(followees.getOrDefault(userId, new RelationClient.Followees(List.of(), List.of())));
+    }
+
+    private Uni<RelationClient.Lookup> lookup(RelationClient.LookupRequest request) {
+        List<RelationClient.Profile> found = new ArrayList<>();
         for (String id : request.ids()) {
-            Profile p = profiles.get(Long.parseLong(id));
+            RelationClient.Profile p = profiles.get(Long.parseLong(id));
             if (p != null) {
                 found.add(p);
             }
         }
-        return Uni.createFrom().item(new Lookup(found));
+        return Uni.createFrom().item(new RelationClient.Lookup(found));
     }
 }

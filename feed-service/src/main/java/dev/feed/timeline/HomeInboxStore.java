@@ -1,0 +1,132 @@
+package dev.feed.timeline;
+
+import dev.feed.hotcache.PostRef;
+import dev.feed.post.Cursor;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reader's side of {@code inbox:{userId}} (fanout-worker writes it): activity refresh, a page
+ * after a cursor, and the rebuild bookkeeping. Every key of one reader shares the {@code {userId}}
+ * hash tag, so a reader's batch stays in one Redis Cluster slot.
+ *
+ * <p>{@code inbox-floor:{userId}} records how far back a rebuilt inbox is complete: the value
+ * {@value #BUILDING} while a rebuild runs (a crashed rebuild leaves it, so the next read rebuilds
+ * again), {@value #NO_FLOOR} when it is complete to the beginning, else a cursor. It lives and
+ * dies with the inbox (same TTL, refreshed together).
+ */
+@ApplicationScoped
+public class HomeInboxStore {
+    static final String BUILDING = "building";
+    static final String NO_FLOOR = "none";
+    private static final int HEADER = 4;
+    private static final String RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+    private final Redis redis;
+    private final InboxConfig config;
+
+    public HomeInboxStore(Redis redis, InboxConfig config) {
+        this.redis = redis;
+        this.config = config;
+    }
+
+    public static String key(long userId) {
+        return "inbox:{" + userId + "}";
+    }
+
+    static String floorKey(long userId) {
+        return "inbox-floor:{" + userId + "}";
+    }
+
+    static String lockKey(long userId) {
+        return "rebuild:{" + userId + "}";
+    }
+
+    enum State { LIVE, MISSING, REBUILDING }
+
+    record InboxRead(State state, Window window) {
+    }
+
+    /** Refreshes the reader's activity and reads one page, in one round trip. */
+    Uni<InboxRead> touchAndRead(long userId, Cursor cursor, int count) {
+        long ttl = config.ttl().toMillis();
+        List<Request> batch = new ArrayList<>(HEADER + ZsetWindows.REQUESTS);
+        batch.add(Request.cmd(Command.PEXPIRE).arg(key(userId)).arg(ttl));
+        batch.add(Request.cmd(Command.PEXPIRE).arg(floorKey(userId)).arg(ttl));
+        batch.add(Request.cmd(Command.GET).arg(floorKey(userId)));
+        batch.add(Request.cmd(Command.EXISTS).arg(lockKey(userId)));
+        batch.addAll(ZsetWindows.requests(key(userId), cursor, count));
+        return redis.batch(batch).map(r -> toRead(r, cursor, count));
+    }
+
+    private InboxRead toRead(List<Response> r, Cursor cursor, int count) {
+        boolean exists = r.get(0).toInteger() == 1;
+        String floor = r.get(2) == null ? null : r.get(2).toString();
+        boolean locked = r.get(3).toInteger() == 1;
+        if (!exists) {
+            return new InboxRead(State.MISSING, Window.EMPTY);
+        }
+        if (locked || BUILDING.equals(floor)) {
+            return new InboxRead(State.REBUILDING, Window.EMPTY);
+        }
+        Window window = ZsetWindows.parse(r, HEADER, cursor, count, config.maxEntries());
+        return new InboxRead(State.LIVE, new Window(window.refs(), Window.newer(window.floor(), parseFloor(floor))));
+    }
+
+    private static Cursor parseFloor(String raw) {
+        return raw == null || NO_FLOOR.equals(raw) ? null : Cursor.parse(raw);
+    }
+
+    // ---- rebuild bookkeeping (InboxRebuilder) ----
+
+    /** SET NX PX: true if this caller now owns the reader's rebuild. */
+    Uni<Boolean> tryLock(long userId, String token, long leaseMillis) {
+        return redis.send(Request.cmd(Command.SET).arg(lockKey(userId)).arg(token).arg("NX").arg("PX").arg(leaseMillis))
+                .map(r -> r != null && "OK".equals(r.toString()));
+    }
+
+    Uni<Boolean> isLocked(long userId) {
+        return redis.send(Request.cmd(Command.EXISTS).arg(lockKey(userId))).map(r -> r.toInteger() == 1);
+    }
+
+    /** Releases the lock only if this caller still owns it (the lease may have passed to another). */
+    Uni<Void> unlock(long userId, String token) {
+        return redis.send(Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(lockKey(userId)).arg(token)).replaceWithVoid();
+    }
+
+    /**
+     * Makes the inbox exist (sentinel) before the outboxes are read, so fanout pushes that race the
+     * rebuild land in it instead of being skipped; the BUILDING floor keeps readers off it meanwhile.
+     */
+    Uni<Void> open(long userId) {
+        long ttl = config.ttl().toMillis();
+        return redis.batch(List.of(
+                        Request.cmd(Command.ZADD).arg(key(userId)).arg(0).arg(ZsetWindows.SENTINEL),
+                        Request.cmd(Command.PEXPIRE).arg(key(userId)).arg(ttl),
+                        Request.cmd(Command.SET).arg(floorKey(userId)).arg(BUILDING).arg("PX").arg(ttl)))
+                .replaceWithVoid();
+    }
+
+    /** Adds the rebuilt refs (a union: pushes that arrived meanwhile stay), trims, and records the floor. */
+    Uni<Void> fill(long userId, List<PostRef> refs, Cursor floor) {
+        long ttl = config.ttl().toMillis();
+        List<Request> batch = new ArrayList<>(4);
+        if (!refs.isEmpty()) {
+            Request zadd = Request.cmd(Command.ZADD).arg(key(userId));
+            for (PostRef ref : refs) {
+                zadd.arg(ref.createdAtMillis()).arg(ref.postId());
+            }
+            batch.add(zadd);
+            batch.add(Request.cmd(Command.ZREMRANGEBYRANK).arg(key(userId)).arg(0).arg(-(config.maxEntries() + 1)));
+        }
+        batch.add(Request.cmd(Command.PEXPIRE).arg(key(userId)).arg(ttl));
+        batch.add(Request.cmd(Command.SET).arg(floorKey(userId)).arg(floor == null ? NO_FLOOR : floor.toString()).arg("PX").arg(ttl));
+        return redis.batch(batch).replaceWithVoid();
+    }
+}

@@ -1,0 +1,235 @@
+package dev.feed.timeline;
+
+import dev.feed.hot.HotConfig;
+import dev.feed.hotcache.AuthorEntry;
+import dev.feed.hotcache.HotCache;
+import dev.feed.hotcache.PostRef;
+import dev.feed.outbox.OutboxConfig;
+import dev.feed.post.Cursor;
+import dev.feed.post.PostHydrator;
+import dev.feed.post.PostPage;
+import dev.feed.post.PostView;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The home timeline: the reader's inbox (push-tier followees), the pull-tier followees' recent
+ * posts (hot-cache, else outbox, else Cassandra) and the reader's own outbox, merged newest first
+ * by (createdAt, id) and hydrated.
+ *
+ * <p>Each source is a {@link Window} that vouches for its posts down to a floor. Candidates above
+ * the newest floor come from Redis and memory; if they do not fill the page, the rest continues
+ * from Cassandra below that floor, so a timeline never ends early because a cache was trimmed.
+ */
+@ApplicationScoped
+public class TimelineService {
+    /** Rounds of "fetch more" when hydration dropped deleted or unfollowed posts. */
+    private static final int MAX_ROUNDS = 4;
+
+    private final FolloweeCache followees;
+    private final HomeInboxStore inbox;
+    private final InboxRebuilder rebuilder;
+    private final OutboxReader outboxes;
+    private final ArchiveReader archive;
+    private final HotCache hotCache;
+    private final PostHydrator hydrator;
+    private final TimelineConfig config;
+    private final HotConfig hotConfig;
+    private final OutboxConfig outboxConfig;
+
+    public TimelineService(FolloweeCache followees, HomeInboxStore inbox, InboxRebuilder rebuilder, OutboxReader outboxes,
+            ArchiveReader archive, HotCache hotCache, PostHydrator hydrator, TimelineConfig config, HotConfig hotConfig,
+            OutboxConfig outboxConfig) {
+        this.followees = followees;
+        this.inbox = inbox;
+        this.rebuilder = rebuilder;
+        this.outboxes = outboxes;
+        this.archive = archive;
+        this.hotCache = hotCache;
+        this.hydrator = hydrator;
+        this.config = config;
+        this.hotConfig = hotConfig;
+        this.outboxConfig = outboxConfig;
+    }
+
+    /** Candidates of one round, newest first; {@code exhausted} when nothing older exists anywhere. */
+    record Candidates(List<PostRef> refs, boolean exhausted) {
+    }
+
+    /** Items so far with their positions (aligned), where the next round resumes, and whether older posts may exist. */
+    private record Page(List<PostView> items, List<PostRef> positions, PostRef resumeAfter, boolean more) {
+    }
+
+    public Uni<PostPage> page(long readerId, Cursor cursor, int limit) {
+        return followees.of(readerId)
+                .chain(f -> collect(readerId, f, cursor, limit, new Page(new ArrayList<>(), new ArrayList<>(), null, true), 1))
+                .map(TimelineService::toPostPage);
+    }
+
+    /** One round: candidates after the cursor, hydrated, filtered; more rounds only if posts were dropped. */
+    private Uni<Page> collect(long readerId, Followees f, Cursor cursor, int limit, Page acc, int round) {
+        int want = limit - acc.items().size() + config.slack();
+        return candidates(readerId, f, cursor, want)
+                .chain(candidates -> hydrateInto(acc, candidates, f, limit))
+                .chain(page -> {
+                    boolean full = page.items().size() >= limit;
+                    if (full || !page.more() || round >= MAX_ROUNDS) {
+                        return Uni.createFrom().item(page);
+                    }
+                    return collect(readerId, f, Cursor.after(page.resumeAfter()), limit, page, round + 1);
+                });
+    }
+
+    private Uni<Candidates> candidates(long readerId, Followees f, Cursor cursor, int want) {
+        return Uni.combine().all()
+                .unis(inboxWindow(readerId, f, cursor, want), pulledWindows(readerId, f, cursor, want))
+                .asTuple()
+                .chain(t -> {
+                    List<Window> windows = new ArrayList<>(t.getItem2());
+                    windows.add(t.getItem1());
+                    return mergeAboveFloor(windows, f, readerId, cursor, want);
+                });
+    }
+
+    // ---- step 1 and 2: the inbox, rebuilt first if the reader is new or returning ----
+
+    private Uni<Window> inboxWindow(long readerId, Followees f, Cursor cursor, int want) {
+        return inbox.touchAndRead(readerId, cursor, want).chain(read -> {
+            if (read.state() == HomeInboxStore.State.LIVE) {
+                return Uni.createFrom().item(read.window());
+            }
+            return rebuilder.ensure(readerId, f)
+                    .chain(() -> inbox.touchAndRead(readerId, cursor, want))
+                    .map(HomeInboxStore.InboxRead::window);
+        });
+    }
+
+    // ---- step 3: pull-tier followees (hot-cache, else outbox, else Cassandra) and the reader's own posts ----
+
+    private Uni<List<Window>> pulledWindows(long readerId, Followees f, Cursor cursor, int want) {
+        List<Window> windows = new ArrayList<>();
+        List<Long> fromOutbox = new ArrayList<>();
+        fromOutbox.add(readerId);
+        for (long author : f.pull()) {
+            Window hot = hotWindow(author, cursor, want);
+            if (hot != null) {
+                windows.add(hot);
+            } else {
+                fromOutbox.add(author);
+            }
+        }
+        return outboxes.windows(fromOutbox, cursor, want).map(byAuthor -> {
+            windows.addAll(byAuthor.values());
+            return windows;
+        });
+    }
+
+    /** The author's resident refs after the cursor, or null if the cache cannot answer this page alone. */
+    private Window hotWindow(long author, Cursor cursor, int want) {
+        if (!hotCache.isResident(author)) {
+            hotCache.pin(author); // pull tier: resident from now on; this page still reads the outbox
+        }
+        AuthorEntry entry = hotCache.get(author).orElse(null);
+        if (entry == null) {
+            return null;
+        }
+        List<PostRef> after = new ArrayList<>();
+        for (PostRef ref : entry.refs()) {
+            if (cursor == null || cursor.isBefore(ref)) {
+                after.add(ref);
+            }
+        }
+        // Loaded from the outbox with limit K: as many refs as K, or as the outbox cap, means older ones exist.
+        boolean mayBeTruncated = entry.refs().size() >= Math.min(hotConfig.maxRefsPerAuthor(), outboxConfig.maxEntries());
+        if (mayBeTruncated && after.size() < want) {
+            return null; // the page reaches below the resident K: the outbox holds more
+        }
+        List<PostRef> page = after.size() > want ? after.subList(0, want) : after;
+        return new Window(List.copyOf(page), mayBeTruncated ? Window.at(entry.refs().get(entry.refs().size() - 1)) : null);
+    }
+
+    // ---- step 4: merge newest first above the newest floor, Cassandra below it ----
+
+    private Uni<Candidates> mergeAboveFloor(List<Window> windows, Followees f, long readerId, Cursor cursor, int want) {
+        Cursor floor = null;
+        for (Window w : windows) {
+            floor = Window.newer(floor, w.floor());
+        }
+        List<PostRef> all = new ArrayList<>();
+        for (Window w : windows) {
+            for (PostRef ref : w.refs()) {
+                if (floor == null || !floor.isBefore(ref)) {
+                    all.add(ref);
+                }
+            }
+        }
+        List<PostRef> merged = PostRef.newestDistinct(all, want);
+        if (merged.size() >= want) {
+            return Uni.createFrom().item(new Candidates(merged, false));
+        }
+        if (floor == null) {
+            return Uni.createFrom().item(new Candidates(merged, true));
+        }
+        Cursor below = cursor != null && floor.isBefore(new PostRef(cursor.postId(), cursor.createdAtMillis())) ? cursor : floor;
+        int need = want - merged.size();
+        return archive.before(f.everyone(readerId), below, need).map(byAuthor -> {
+            List<PostRef> older = new ArrayList<>();
+            boolean more = false;
+            for (List<PostRef> refs : byAuthor.values()) {
+                older.addAll(refs);
+                more |= refs.size() >= need;
+            }
+            List<PostRef> cut = PostRef.newestDistinct(older, need);
+            List<PostRef> page = new ArrayList<>(merged);
+            page.addAll(cut);
+            return new Candidates(page, !more && older.size() <= need);
+        });
+    }
+
+    // ---- step 5: hydrate, drop tombstones and unfollowed authors ----
+
+    private Uni<Page> hydrateInto(Page acc, Candidates candidates, Followees f, int limit) {
+        if (candidates.refs().isEmpty()) {
+            return Uni.createFrom().item(new Page(acc.items(), acc.positions(), acc.resumeAfter(), false));
+        }
+        Map<Long, PostRef> byId = new HashMap<>();
+        List<Long> ids = new ArrayList<>(candidates.refs().size());
+        for (PostRef ref : candidates.refs()) {
+            byId.put(ref.postId(), ref);
+            ids.add(ref.postId());
+        }
+        return hydrator.hydrate(ids).map(views -> {
+            List<PostView> items = new ArrayList<>(acc.items());
+            List<PostRef> positions = new ArrayList<>(acc.positions());
+            int used = 0;
+            for (PostView view : views) {
+                if (items.size() >= limit) {
+                    break;
+                }
+                used++;
+                if (f.allowed().contains(view.author().id())) {
+                    items.add(view);
+                    positions.add(byId.get(view.id()));
+                }
+            }
+            boolean more = used < views.size() || !candidates.exhausted();
+            // The next round resumes after the last candidate looked at, even if it was dropped.
+            PostRef resumeAfter = candidates.refs().get(candidates.refs().size() - 1);
+            return new Page(items, positions, resumeAfter, more);
+        });
+    }
+
+    private static PostPage toPostPage(Page page) {
+        List<PostView> items = page.items();
+        if (!page.more()) {
+            return new PostPage(items, null);
+        }
+        // Every candidate of the last rounds was dropped: hand out where to go on rather than end the timeline.
+        PostRef last = items.isEmpty() ? page.resumeAfter() : page.positions().get(items.size() - 1);
+        return new PostPage(items, Cursor.after(last).toString());
+    }
+}

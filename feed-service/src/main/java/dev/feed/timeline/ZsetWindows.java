@@ -1,0 +1,84 @@
+package dev.feed.timeline;
+
+import dev.feed.hotcache.PostRef;
+import dev.feed.outbox.OutboxStore;
+import dev.feed.post.Cursor;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a page of a post ZSET (inbox or outbox: member = id, score = createdAt millis) after a
+ * cursor, as a fixed group of {@link #REQUESTS} commands that callers put into one pipelined batch.
+ *
+ * <p>Scores are milliseconds, so a cursor cannot be expressed as one score bound: posts sharing
+ * the cursor's millisecond are read whole (few by construction) and filtered by id, posts in
+ * older milliseconds are read with an exclusive bound and LIMIT. No over-fetch guess is needed.
+ */
+final class ZsetWindows {
+    static final int REQUESTS = 4;
+    /** Member that marks a live inbox that may be empty; never a post. */
+    static final long SENTINEL = 0L;
+
+    private ZsetWindows() {
+    }
+
+    static List<Request> requests(String key, Cursor cursor, int count) {
+        List<Request> requests = new ArrayList<>(REQUESTS);
+        if (cursor == null) {
+            requests.add(Request.cmd(Command.ECHO).arg("-"));
+            requests.add(range(key, "+inf", count));
+        } else {
+            requests.add(Request.cmd(Command.ZRANGE).arg(key).arg(cursor.createdAtMillis()).arg(cursor.createdAtMillis())
+                    .arg("BYSCORE").arg("REV").arg("WITHSCORES"));
+            requests.add(range(key, "(" + cursor.createdAtMillis(), count));
+        }
+        requests.add(Request.cmd(Command.ZCARD).arg(key));
+        // The oldest real post (the sentinel scores 0), for the trim floor of a full ZSET.
+        requests.add(Request.cmd(Command.ZRANGE).arg(key).arg("(0").arg("+inf").arg("BYSCORE").arg("LIMIT").arg(0).arg(1)
+                .arg("WITHSCORES"));
+        return requests;
+    }
+
+    private static Request range(String key, String max, int count) {
+        return Request.cmd(Command.ZRANGE).arg(key).arg(max).arg("-inf").arg("BYSCORE").arg("REV")
+                .arg("LIMIT").arg(0).arg(count).arg("WITHSCORES");
+    }
+
+    /** ZCARD of a group: 0 means the key does not exist. */
+    static long size(List<Response> responses, int offset) {
+        return responses.get(offset + 2).toLong();
+    }
+
+    /**
+     * The window of one group. A ZSET at its cap has been (or is about to be) trimmed, so it only
+     * vouches down to its oldest entry.
+     */
+    static Window parse(List<Response> responses, int offset, Cursor cursor, int count, int cap) {
+        List<PostRef> refs = new ArrayList<>();
+        if (cursor != null) {
+            for (PostRef ref : OutboxStore.toRefs(responses.get(offset))) {
+                if (ref.postId() != SENTINEL && cursor.isBefore(ref)) {
+                    refs.add(ref);
+                }
+            }
+        }
+        for (PostRef ref : OutboxStore.toRefs(responses.get(offset + 1))) {
+            if (ref.postId() != SENTINEL) {
+                refs.add(ref);
+            }
+        }
+        refs.sort(null);
+        if (refs.size() > count) {
+            refs = new ArrayList<>(refs.subList(0, count));
+        }
+        Cursor floor = null;
+        List<PostRef> oldest = OutboxStore.toRefs(responses.get(offset + 3));
+        if (size(responses, offset) >= cap && !oldest.isEmpty()) {
+            floor = Window.at(oldest.get(0));
+        }
+        return new Window(refs, floor);
+    }
+}
