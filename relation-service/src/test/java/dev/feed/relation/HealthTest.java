@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HealthTest {
     @Test
-    void ready_checksPostgresAndKafka() {
+    void ready_checksPostgresAndReportsTheRelay() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("Reactive PostgreSQL connections health check", "Kafka connection health check"));
+                .body("checks.name", hasItems("Reactive PostgreSQL connections health check", "relation event relay"));
     }
 
     @Test

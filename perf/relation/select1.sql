@@ -1,0 +1,2 @@
+-- Baseline: the cheapest round trip, to separate connection/protocol cost from the page query.
+SELECT 1;
