@@ -10,6 +10,13 @@ public interface InboxConfig {
     @WithDefault("800")
     int maxEntries();
 
+    /**
+     * Inboxes written by one script call in a push (FEED_INBOX_KEYS_PER_CALL); in Redis Cluster only
+     * keys of one hash slot are grouped, so this is safe in both modes. 1: one key per call. Default: 100.
+     */
+    @WithDefault("100")
+    int keysPerCall();
+
     /** Idle time after which an inbox expires and its reader counts as inactive (FEED_INBOX_TTL). Default: 7 days. */
     @WithDefault("P7D")
     Duration ttl();

@@ -1,5 +1,8 @@
 package dev.feed.fanout.inbox;
 
+import dev.feed.fanout.redis.HashSlots;
+import dev.feed.fanout.redis.LuaScript;
+import dev.feed.fanout.redis.RedisPipeline;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -16,24 +19,62 @@ import java.util.List;
  * only into inboxes that exist, so inactive readers cost nothing and are rebuilt by pull when
  * they come back. The existence check and the write must be one atomic step (else a push could
  * recreate an inbox that just expired, without TTL, as a forever-"active" partial inbox), hence
- * a one-key script: one key per call keeps it inside one Redis Cluster hash slot.
+ * scripts. Every script call stays inside one Redis Cluster hash slot: in cluster mode a push
+ * groups only inboxes of the same slot into one call (with ids spread over 16384 slots that is
+ * mostly one inbox per call); on a standalone server there are no slots, and a call takes up to
+ * {@code feed.inbox.keys-per-call} inboxes, which is what makes a push cheap: a script call costs
+ * Redis about three plain ZADDs (measured, perf/fanout/README.md), paid once per 100 inboxes
+ * instead of once per inbox.
+ *
+ * <p>Trimming removes the lowest ranks, so once an inbox is full the score-0 sentinel goes too;
+ * the inbox still exists (that is what "active" means), it is just no longer empty-but-live.
  */
 @ApplicationScoped
 public class InboxStore {
-    /** KEYS[1] inbox; ARGV score, member, max entries. Returns 1 if pushed, 0 if the inbox is absent. */
-    static final String PUSH_IF_ACTIVE = """
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-            redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
-            return 1
-            """;
+    /**
+     * KEYS inboxes (one hash slot); ARGV score, member, max entries. Returns how many inboxes
+     * gained the post: one already holding it (a redelivery) or absent (an inactive reader) adds 0.
+     * ZCARD doubles as the existence check (an existing ZSET is never empty) and tells whether a
+     * trim is due, so an inbox below its cap costs two calls, not three.
+     */
+    static final LuaScript PUSH_IF_ACTIVE = new LuaScript("""
+            local added = 0
+            local max = tonumber(ARGV[3])
+            for i = 1, #KEYS do
+                local size = redis.call('ZCARD', KEYS[i])
+                if size > 0 then
+                    local new = redis.call('ZADD', KEYS[i], ARGV[1], ARGV[2])
+                    added = added + new
+                    if size + new > max then
+                        redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(max + 1))
+                    end
+                end
+            end
+            return added
+            """);
+
+    /**
+     * KEYS[1] inbox; ARGV[1] max entries, then score, member pairs. Returns how many were added,
+     * or -1 if the inbox is absent. The entries come as arguments (read from the outbox by the
+     * caller) because an outbox key is in another hash slot than the inbox.
+     */
+    static final LuaScript MERGE_IF_ACTIVE = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            local added = 0
+            for i = 2, #ARGV, 2 do
+                added = added + redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
+            end
+            redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
+            return added
+            """);
 
     private final Redis redis;
+    private final RedisPipeline pipeline;
     private final InboxConfig config;
-    private volatile String pushSha;
 
-    public InboxStore(Redis redis, InboxConfig config) {
+    public InboxStore(Redis redis, RedisPipeline pipeline, InboxConfig config) {
         this.redis = redis;
+        this.pipeline = pipeline;
         this.config = config;
     }
 
@@ -45,37 +86,88 @@ public class InboxStore {
      * Pushes one post into every listed inbox that exists, trimmed to the cap, in one pipelined
      * round trip. Idempotent: a redelivered batch re-adds the same member with the same score.
      *
-     * @return how many inboxes received the post (the active followers)
+     * @return how many inboxes gained the post (active followers that did not have it yet), so a
+     *     redelivered batch counts 0 and the delivery metric stays a count of real insertions
      */
     public Uni<Integer> pushToActive(List<Long> userIds, long postId, long createdAtMillis) {
         if (userIds.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return scriptSha().chain(sha -> {
-            List<Request> batch = new ArrayList<>(userIds.size());
-            for (long userId : userIds) {
-                batch.add(Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg(key(userId))
-                        .arg(createdAtMillis).arg(postId).arg(config.maxEntries()));
-            }
-            return redis.batch(batch);
-        }).map(InboxStore::countPushed);
+        List<LuaScript.Call> calls = new ArrayList<>();
+        for (List<String> keys : HashSlots.group(keys(userIds), config.keysPerCall(), pipeline.cluster())) {
+            calls.add(PUSH_IF_ACTIVE.call(keys, createdAtMillis, postId, config.maxEntries()));
+        }
+        return PUSH_IF_ACTIVE.batch(pipeline, calls).map(InboxStore::sum);
     }
 
-    private static int countPushed(List<Response> responses) {
-        int pushed = 0;
+    /**
+     * Removes one post from every listed inbox, in one pipelined round trip. ZREM never creates a
+     * key, so inactive readers stay inactive.
+     *
+     * @return how many inboxes held the post
+     */
+    public Uni<Integer> removeFromAll(List<Long> userIds, long postId) {
+        if (userIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<Request> batch = new ArrayList<>(userIds.size());
+        String member = Long.toString(postId);
+        for (long userId : userIds) {
+            batch.add(Request.cmd(Command.ZREM).arg(key(userId)).arg(member));
+        }
+        return pipeline.batch(batch).map(InboxStore::sum);
+    }
+
+    /** Merges entries into a live inbox and trims it; an absent inbox stays absent. */
+    public Uni<Merge> mergeIfActive(long userId, List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().item(new Merge(true, 0));
+        }
+        List<Object> args = new ArrayList<>(1 + 2 * entries.size());
+        args.add(config.maxEntries());
+        for (Entry entry : entries) {
+            args.add(entry.score());
+            args.add(entry.member());
+        }
+        return MERGE_IF_ACTIVE.send(redis, MERGE_IF_ACTIVE.call(key(userId), args.toArray()))
+                .map(r -> r.toInteger() < 0 ? new Merge(false, 0) : new Merge(true, r.toInteger()));
+    }
+
+    /** Removes the given members from one inbox in one command; returns how many were there. */
+    public Uni<Integer> remove(long userId, List<String> members) {
+        if (members.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Request zrem = Request.cmd(Command.ZREM).arg(key(userId));
+        members.forEach(zrem::arg);
+        return redis.send(zrem).map(Response::toInteger);
+    }
+
+    private static List<String> keys(List<Long> userIds) {
+        List<String> keys = new ArrayList<>(userIds.size());
+        for (long userId : userIds) {
+            keys.add(key(userId));
+        }
+        return keys;
+    }
+
+    /** Whether Redis answers at all: tells "this batch is bad" apart from "Redis is down". */
+    public Uni<Void> ping() {
+        return redis.send(Request.cmd(Command.PING)).replaceWithVoid();
+    }
+
+    private static int sum(List<Response> responses) {
+        int total = 0;
         for (Response r : responses) {
-            pushed += r.toInteger();
+            total += r.toInteger();
         }
-        return pushed;
+        return total;
     }
 
-    /** Loads the script once per process; SCRIPT LOAD is idempotent, so a race only loads it twice. */
-    private Uni<String> scriptSha() {
-        String sha = pushSha;
-        if (sha != null) {
-            return Uni.createFrom().item(sha);
-        }
-        return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(PUSH_IF_ACTIVE))
-                .map(r -> pushSha = r.toString());
+    /** An inbox or outbox entry: a post id member and its createdAt score. */
+    public record Entry(String member, long score) {
+    }
+
+    public record Merge(boolean active, int added) {
     }
 }

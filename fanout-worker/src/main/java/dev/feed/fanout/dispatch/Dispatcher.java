@@ -1,0 +1,118 @@
+package dev.feed.fanout.dispatch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.feed.fanout.FanoutConfig;
+import dev.feed.fanout.batch.FanoutBatch;
+import dev.feed.fanout.batch.FanoutOp;
+import dev.feed.fanout.kafka.KafkaClients;
+import dev.feed.fanout.kafka.PerKey;
+import dev.feed.fanout.kafka.RecordsHandler;
+import dev.feed.fanout.kafka.TopicsConfig;
+import dev.feed.fanout.progress.FanoutMetrics;
+import dev.feed.fanout.progress.ProgressStore;
+import dev.feed.fanout.relation.Relations;
+import dev.feed.fanout.relation.Relations.FollowerPage;
+import dev.feed.fanout.relation.Relations.Tier;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns post events ({@code feed.posts}, group {@code fanout-dispatcher}) into batch tasks: one
+ * {@code fanout.batch} per page of followers, for push-tier authors only.
+ *
+ * <p>A poll completes, and is committed, only after every batch task it produced was acknowledged
+ * by Kafka; if anything fails the poll is redelivered and dispatched again, which re-emits the
+ * same pages (harmless: batches are idempotent and progress counts batch indexes).
+ */
+@ApplicationScoped
+public class Dispatcher implements RecordsHandler {
+    public static final String GROUP = "fanout-dispatcher";
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    // Batch tasks of one post in flight to Kafka while the next follower page is being read.
+    private static final int SENDS_IN_FLIGHT = 16;
+
+    private final Relations relations;
+    private final ProgressStore progress;
+    private final KafkaClients kafka;
+    private final TopicsConfig topics;
+    private final FanoutMetrics metrics;
+    private final FanoutConfig config;
+    private final ObjectMapper json;
+
+    public Dispatcher(Relations relations, ProgressStore progress, KafkaClients kafka, TopicsConfig topics,
+                      FanoutMetrics metrics, FanoutConfig config, ObjectMapper json) {
+        this.relations = relations;
+        this.progress = progress;
+        this.kafka = kafka;
+        this.topics = topics;
+        this.metrics = metrics;
+        this.config = config;
+        this.json = json;
+    }
+
+    @Override
+    public Uni<Void> handle(ConsumerRecords<String, String> records) {
+        // Keyed by author: one author's publish and delete are dispatched in order.
+        return PerKey.process(records, this::dispatch);
+    }
+
+    Uni<Void> dispatch(ConsumerRecord<String, String> record) {
+        PostEvent event;
+        try {
+            event = PostEvent.parse(json, record.value());
+        } catch (RuntimeException malformed) {
+            // Nothing to retry in a malformed event; blocking the partition on it would stop every author behind it.
+            LOG.errorf("skipping malformed post event at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+                    malformed.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+        return switch (event.type()) {
+            case PostEvent.PUBLISHED -> fanOut(event, FanoutOp.PUSH);
+            case PostEvent.DELETED -> fanOut(event, FanoutOp.UNPUSH);
+            default -> Uni.createFrom().voidItem();
+        };
+    }
+
+    /** Pull-tier authors are merged at read time, so nothing is pushed (or unpushed) for them. */
+    private Uni<Void> fanOut(PostEvent event, FanoutOp op) {
+        return relations.tier(event.authorIdLong())
+                .chain(tier -> tier == Tier.PULL ? skipPullTier(event, op) : emitBatches(event, op));
+    }
+
+    private Uni<Void> skipPullTier(PostEvent event, FanoutOp op) {
+        metrics.pullTierSkipped();
+        return progress.start(event.postIdLong(), op)
+                .chain(() -> progress.finish(event.postIdLong(), op, 0))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> emitBatches(PostEvent event, FanoutOp op) {
+        long postId = event.postIdLong();
+        return progress.start(postId, op)
+                .chain(() -> relations.followerPages(event.authorIdLong(), config.batchSize())
+                        .onItem().transformToUni(page -> send(event, op, page)).merge(SENDS_IN_FLIGHT)
+                        .collect().with(Collectors.counting()))
+                .chain(total -> progress.finish(postId, op, total)
+                        .invoke(finishedAt -> finishedAt.ifPresent(at -> recordLag(event, op, total, at))))
+                .replaceWithVoid();
+    }
+
+    private Uni<Integer> send(PostEvent event, FanoutOp op, FollowerPage page) {
+        FanoutBatch batch = FanoutBatch.of(op, event.postIdLong(), event.authorIdLong(), event.createdAtMillis(),
+                page.index(), page.followerIds());
+        return kafka.send(new ProducerRecord<>(topics.fanoutBatches(), batch.key(), batch.toJson(json)))
+                .replaceWith(page.index());
+    }
+
+    /** All batches were done before paging ended (possible with fast workers): the lag ends now. */
+    private void recordLag(PostEvent event, FanoutOp op, long total, long finishedAt) {
+        if (op == FanoutOp.PUSH && total > 0) {
+            metrics.lag(finishedAt - event.createdAtMillis());
+        }
+    }
+}
