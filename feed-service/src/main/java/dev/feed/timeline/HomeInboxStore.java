@@ -85,6 +85,12 @@ public class HomeInboxStore {
 
     // ---- rebuild bookkeeping (InboxRebuilder) ----
 
+    /** True if the inbox exists and a finished rebuild (or fanout-era history) recorded its floor. */
+    Uni<Boolean> isBuilt(long userId) {
+        return redis.batch(List.of(Request.cmd(Command.EXISTS).arg(key(userId)), Request.cmd(Command.GET).arg(floorKey(userId))))
+                .map(r -> r.get(0).toInteger() == 1 && !BUILDING.equals(r.get(1) == null ? null : r.get(1).toString()));
+    }
+
     /** SET NX PX: true if this caller now owns the reader's rebuild. */
     Uni<Boolean> tryLock(long userId, String token, long leaseMillis) {
         return redis.send(Request.cmd(Command.SET).arg(lockKey(userId)).arg(token).arg("NX").arg("PX").arg(leaseMillis))

@@ -45,8 +45,16 @@ public class InboxRebuilder {
         String token = UUID.randomUUID().toString();
         return inbox.tryLock(userId, token, config.rebuildLockTtl().toMillis())
                 .chain(owned -> owned
-                        ? rebuildHoldingLock(userId, followees, token)
+                        ? rebuildUnlessBuilt(userId, followees, token)
                         : awaitOther(userId, followees, System.nanoTime() + config.rebuildWait().toNanos()));
+    }
+
+    // A reader that saw the inbox missing may take the lock just after another reader finished the
+    // rebuild and released it: check again under the lock, or the inbox is rebuilt twice.
+    private Uni<Void> rebuildUnlessBuilt(long userId, Followees followees, String token) {
+        return inbox.isBuilt(userId).chain(built -> built
+                ? inbox.unlock(userId, token)
+                : rebuildHoldingLock(userId, followees, token));
     }
 
     private Uni<Void> rebuildHoldingLock(long userId, Followees followees, String token) {
