@@ -69,6 +69,8 @@ public final class Bench {
         step("delivery latency and throughput", () -> delivery(rawZadd));
         step("timeline reads (rate search)", () -> timelineReads(rawRange));
         step("naive SQL home timeline (pgbench)", () -> naiveSql(posts));
+        step("celebrity storm (hot-cache)", this::celebrityStorm);
+        step("rebuild of readers following 500 accounts", this::rebuild500);
         Path out = report.write();
         System.out.println("report: " + out);
     }
@@ -351,6 +353,117 @@ public final class Bench {
                     "naive SQL tps", tps, "goal ratio >= 10; SQL has far fewer posts than a real corpus, which flatters it");
         }
         return null;
+    }
+
+    /**
+     * Readers who follow the graph's pull-tier authors read at a fixed rate while one of those
+     * authors publishes; Redis commands and hot-cache lookups per timeline read come from the
+     * server's own counters (Redis INFO, feed-service /q/metrics) before and after.
+     */
+    private Void celebrityStorm() throws Exception {
+        String pullAuthors = psql("SELECT count(*) FROM users WHERE tier = 'pull'").strip();
+        if ("0".equals(pullAuthors)) {
+            report.note("celebrity storm skipped: the seeded graph has no pull-tier author");
+            return null;
+        }
+        long celebrity = Long.parseLong(psql("SELECT id FROM users WHERE tier = 'pull' ORDER BY follower_count DESC LIMIT 1").strip());
+        List<Long> readers = new ArrayList<>();
+        for (String line : psql("SELECT follower_id FROM follows WHERE followee_id = " + celebrity + " ORDER BY random() LIMIT 2000").split("\n")) {
+            if (!line.isBlank()) {
+                readers.add(Long.parseLong(line.strip()));
+            }
+        }
+        for (long r : readers.subList(0, Math.min(200, readers.size()))) {
+            http.send(timeline(r), HttpResponse.BodyHandlers.discarding());
+        }
+        Map<String, Double> before = feedMetrics();
+        long commandsBefore = redisCommands();
+        double rate = timelineBest == null ? 200 : Math.max(50, timelineBest.achievedRate() * 0.7);
+        CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 5; i++) {
+                try {
+                    http.send(HttpRequest.newBuilder(URI.create(feedUrl + "/v1/posts")).header("Authorization", "Bearer " + tokens.forUser(celebrity))
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"storm " + i + "\"}")).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    Thread.sleep(1500);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        OpenLoad.Result r = OpenLoad.run("storm", rate, Duration.ofSeconds(quick ? 8 : 30), 512, () -> {
+            long reader = readers.get(ThreadLocalRandom.current().nextInt(readers.size()));
+            return http.sendAsync(timeline(reader), HttpResponse.BodyHandlers.discarding()).thenApply(x -> x.statusCode() == 200);
+        });
+        publishing.join();
+        System.out.println("    " + r.summary());
+        Map<String, Double> after = feedMetrics();
+        long commands = redisCommands() - commandsBefore;
+        double reads = r.requests();
+        double hits = after.getOrDefault("feed_hotcache_hits_total", 0.0) - before.getOrDefault("feed_hotcache_hits_total", 0.0);
+        double misses = after.getOrDefault("feed_hotcache_misses_total", 0.0) - before.getOrDefault("feed_hotcache_misses_total", 0.0);
+        report.figure("celebrity storm", "outbox reads per timeline read, hot-cache on (misses per read)", misses / reads, "reads", null, null,
+                "celebrity " + celebrity + " publishing every 1.5 s; goal < 0.01");
+        report.figure("celebrity storm", "pull-tier lookups per read (= outbox reads without hot-cache)", (hits + misses) / reads, "reads", null, null,
+                "derived from the cache's counters, not a separate run with the cache off");
+        report.figure("celebrity storm", "Redis commands per timeline read (all, server INFO)", commands / reads, "cmds", null, null,
+                "includes fanout and publish traffic during the window; p99 " + String.format("%.1f", r.p(99)) + " ms at " + (int) r.achievedRate() + "/s");
+        return null;
+    }
+
+    /** Returning readers who follow 500 accounts: first read after their inbox is gone. */
+    private Void rebuild500() throws Exception {
+        int readers = quick ? 20 : 100;
+        long firstId = users + 100;
+        StringBuilder sql = new StringBuilder();
+        sql.append("INSERT INTO users (id, handle, display_name, updated_at) SELECT g, 'bench' || g, 'Bench ' || g, now() FROM generate_series(")
+                .append(firstId).append(',').append(firstId + readers - 1).append(") g ON CONFLICT DO NOTHING;");
+        sql.append("INSERT INTO follows (follower_id, followee_id) SELECT r, f FROM generate_series(").append(firstId).append(',')
+                .append(firstId + readers - 1).append(") r, generate_series(2, 501) f ON CONFLICT DO NOTHING;");
+        psql(sql.toString());
+        Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+        try (Resp redis = new Resp("127.0.0.1", redisPort)) {
+            for (int round = 0; round < (quick ? 3 : 5); round++) {
+                for (long reader = firstId; reader < firstId + readers; reader++) {
+                    redis.call("UNLINK", "inbox:{" + reader + "}", "inbox-floor:{" + reader + "}");
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> r = http.send(timeline(reader), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        h.recordValue((System.nanoTime() - t0) / 1000);
+                    }
+                }
+            }
+        }
+        report.figure("rebuild", "returning reader following 500 accounts, first read p50", h.getValueAtPercentile(50) / 1000.0, "ms", null, null,
+                h.getTotalCount() + " rebuilds, sequential");
+        report.figure("rebuild", "returning reader following 500 accounts, first read p99", h.getValueAtPercentile(99) / 1000.0, "ms", null, null,
+                "goal < 200 ms");
+        return null;
+    }
+
+    private Map<String, Double> feedMetrics() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(feedUrl + "/q/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("feed_hotcache_")) {
+                String[] parts = line.split(" ");
+                String name = parts[0].contains("{") ? parts[0].substring(0, parts[0].indexOf('{')) : parts[0];
+                m.merge(name, Double.parseDouble(parts[parts.length - 1]), Double::sum);
+            }
+        }
+        return m;
+    }
+
+    private long redisCommands() {
+        try (Resp redis = new Resp("127.0.0.1", redisPort)) {
+            String info = (String) redis.call("INFO", "stats");
+            for (String line : info.split("\r\n")) {
+                if (line.startsWith("total_commands_processed:")) {
+                    return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                }
+            }
+        }
+        return 0;
     }
 
     // ---- plumbing ------------------------------------------------------------------------
