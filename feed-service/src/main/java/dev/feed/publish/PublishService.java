@@ -4,8 +4,10 @@ import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxStore;
 import dev.feed.post.PendingFanout;
 import dev.feed.post.Post;
+import dev.feed.post.PostHydrator;
 import dev.feed.post.PostStore;
 import dev.feed.post.SnowflakeIds;
+import dev.feed.post.Tombstones;
 import dev.feed.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +31,8 @@ public class PublishService {
     private final OutboxStore outbox;
     private final PostEventProducer events;
     private final RateLimiter rateLimiter;
+    private final Tombstones tombstones;
+    private final PostHydrator hydrator;
     private final PublishConfig config;
     private final SnowflakeIds ids;
     private final Counter published;
@@ -36,11 +40,13 @@ public class PublishService {
     private final Counter dispatchDeferred;
 
     public PublishService(PostStore posts, OutboxStore outbox, PostEventProducer events, RateLimiter rateLimiter,
-            PublishConfig config, MeterRegistry metrics) {
+            Tombstones tombstones, PostHydrator hydrator, PublishConfig config, MeterRegistry metrics) {
         this.posts = posts;
         this.outbox = outbox;
         this.events = events;
         this.rateLimiter = rateLimiter;
+        this.tombstones = tombstones;
+        this.hydrator = hydrator;
         this.config = config;
         this.ids = new SnowflakeIds(config.workerId(), System::currentTimeMillis);
         this.published = metrics.counter("feed_publish_total");
@@ -95,13 +101,24 @@ public class PublishService {
                 throw new ProblemException(403, "forbidden", "Forbidden", "only the author may delete post " + postId);
             }
             if (post.deleted()) {
-                return Uni.createFrom().voidItem();
+                return hideFromReads(postId); // a retried delete still makes sure reads drop it
             }
             return posts.tombstone(post, Instant.now(), shardOf(postId))
                     .invoke(() -> deleted.increment())
+                    .call(() -> hideFromReads(postId))
                     .call(pending -> dispatchWithinRequest(pending, PostEvent.DELETED))
                     .replaceWithVoid();
         });
+    }
+
+    /**
+     * Before the delete answers: the Redis tombstone every instance's hydration checks, and this
+     * instance's cached copy. If Redis is down the delete fails (it is durable in Cassandra and
+     * safe to retry) rather than answer 204 while cached copies could still be served.
+     */
+    private Uni<Void> hideFromReads(long postId) {
+        hydrator.evict(postId);
+        return tombstones.mark(postId);
     }
 
     /** The request waits for the dispatch only so long: a slow or absent Kafka is the relay's job, not the caller's. */

@@ -8,9 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Followee lists from relation-service, reused for a few seconds: a scrolling reader asks for
- * several pages in a row, and the short lifetime is what bounds how long an unfollowed author
- * can still appear ({@code feed.timeline.followees-ttl}).
+ * Followee lists from relation-service, kept locally until a follow or unfollow event for the
+ * reader arrives ({@link FolloweeInvalidator}), or at most {@code feed.timeline.followees-ttl}
+ * if events stop arriving. Readers come back every few seconds to minutes, so a short fixed
+ * lifetime would miss nearly always and put a relation-service call on every read.
  */
 @ApplicationScoped
 public class FolloweeCache {
@@ -32,7 +33,12 @@ public class FolloweeCache {
                 .invoke(f -> cache.put(readerId, f));
     }
 
-    /** Forgets everything; tests use it after changing the graph. */
+    /** Forgets one reader's lists (they followed or unfollowed someone). */
+    public void invalidate(long readerId) {
+        cache.invalidate(readerId);
+    }
+
+    /** Forgets everything (an author changed tier, or tests changed the graph). */
     public void invalidateAll() {
         cache.invalidateAll();
     }

@@ -68,11 +68,12 @@ public class HomeInboxStore {
     private InboxRead toRead(List<Response> r, Cursor cursor, int count) {
         boolean exists = r.get(0).toInteger() == 1;
         String floor = r.get(2) == null ? null : r.get(2).toString();
-        boolean locked = r.get(3).toInteger() == 1;
         if (!exists) {
             return new InboxRead(State.MISSING, Window.EMPTY);
         }
-        if (locked || BUILDING.equals(floor)) {
+        // Only an unfinished rebuild (floor BUILDING) hides the inbox; the lock alone may be a
+        // late reader checking, under the lock, that someone else's rebuild already finished.
+        if (BUILDING.equals(floor)) {
             return new InboxRead(State.REBUILDING, Window.EMPTY);
         }
         Window window = ZsetWindows.parse(r, HEADER, cursor, count, config.maxEntries());

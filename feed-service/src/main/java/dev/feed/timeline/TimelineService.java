@@ -102,10 +102,17 @@ public class TimelineService {
             if (read.state() == HomeInboxStore.State.LIVE) {
                 return Uni.createFrom().item(read.window());
             }
-            return rebuilder.ensure(readerId, f)
-                    .chain(() -> inbox.touchAndRead(readerId, cursor, want))
-                    .map(HomeInboxStore.InboxRead::window);
+            return afterRebuild(readerId, f, cursor, want, 3);
         });
+    }
+
+    /** Waits for (or does) the rebuild, then reads; a read that still finds it unfinished waits again. */
+    private Uni<Window> afterRebuild(long readerId, Followees f, Cursor cursor, int want, int attempts) {
+        return rebuilder.ensure(readerId, f)
+                .chain(() -> inbox.touchAndRead(readerId, cursor, want))
+                .chain(read -> read.state() == HomeInboxStore.State.LIVE || attempts <= 1
+                        ? Uni.createFrom().item(read.window())
+                        : afterRebuild(readerId, f, cursor, want, attempts - 1));
     }
 
     // ---- step 3: pull-tier followees (hot-cache, else outbox, else Cassandra) and the reader's own posts ----

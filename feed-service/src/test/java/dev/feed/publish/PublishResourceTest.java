@@ -146,6 +146,16 @@ class PublishResourceTest {
     }
 
     @Test
+    void delete_ofAPostCachedByEarlierReads_isGoneFromTheNextRead() {
+        long id = Long.parseLong(publish(token, "{\"text\":\"cached then deleted\"}", null).then().statusCode(201).extract().path("id"));
+        for (int i = 0; i < 3; i++) {
+            given().auth().oauth2(token).get("/v1/posts/" + id).then().statusCode(200); // now in the local post cache
+        }
+        given().auth().oauth2(token).delete("/v1/posts/" + id).then().statusCode(204);
+        given().auth().oauth2(token).get("/v1/posts/" + id).then().statusCode(404);
+    }
+
+    @Test
     void delete_bySomeoneElse_is403_unknown_is404_badId_is400() {
         long id = Long.parseLong(publish(token, "{\"text\":\"mine\"}", null).then().statusCode(201).extract().path("id"));
         String stranger = Tokens.token(Tokens.newUserId());

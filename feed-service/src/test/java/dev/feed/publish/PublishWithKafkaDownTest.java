@@ -58,6 +58,10 @@ class PublishWithKafkaDownTest {
     @Inject
     RateLimiter rateLimiter;
     @Inject
+    dev.feed.post.Tombstones tombstones;
+    @Inject
+    dev.feed.post.PostHydrator hydrator;
+    @Inject
     PublishConfig config;
     @Inject
     ObjectMapper json;
@@ -81,7 +85,7 @@ class PublishWithKafkaDownTest {
 
         try (KafkaConsumer<String, String> consumer = consumerAtEnd();
                 PostEventProducer realProducer = new PostEventProducer(Map.of("bootstrap.servers", realKafka), json, config)) {
-            PublishService publisher = new PublishService(posts, outbox, realProducer, rateLimiter, config, new SimpleMeterRegistry());
+            PublishService publisher = new PublishService(posts, outbox, realProducer, rateLimiter, tombstones, hydrator, config, new SimpleMeterRegistry());
             PendingFanoutRelay relay = new PendingFanoutRelay(posts, publisher, config, new SimpleMeterRegistry());
 
             relay.relayOnce().await().indefinitely();

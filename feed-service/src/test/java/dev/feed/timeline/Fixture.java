@@ -90,10 +90,14 @@ final class Fixture {
         }
     }
 
-    /** Tombstones as the delete path does in Cassandra; the outbox and inboxes keep the id, as they may for a while. */
+    /**
+     * Tombstones as the delete path does: in Cassandra, and the Redis tombstone that hydration
+     * checks against locally cached copies; the outbox and inboxes keep the id, as they may for a while.
+     */
     void tombstone(long postId) {
         session.execute(SimpleStatement.newInstance("UPDATE " + cassandra.keyspace() + ".posts SET deleted_at = ? WHERE id = ?",
                 Instant.now(), postId));
+        redis.send(Request.cmd(Command.SET).arg("tomb:{" + postId + "}").arg(1).arg("EX").arg(86_400)).await().indefinitely();
     }
 
     boolean inboxExists(long user) {

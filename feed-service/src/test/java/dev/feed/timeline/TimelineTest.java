@@ -232,6 +232,7 @@ class TimelineTest {
         assertThat(ids(page(reader, 20, null))).containsExactly(fromB.postId(), fromA.postId());
 
         relation.unfollow(reader, a); // the inbox still holds a's post: the read must drop it
+        announceUnfollow(reader, a);   // what relation-service's relay emits for it
 
         long start = System.currentTimeMillis();
         Fixture.eventually(6_000, () -> !ids(page(reader, 20, null)).contains(fromA.postId()), "a's post gone");
@@ -290,5 +291,22 @@ class TimelineTest {
         PostRef last = new PostRef(firstIds.get(1), dev.feed.post.SnowflakeIds.millisOf(firstIds.get(1)));
         assertThat(cursor).isEqualTo(last.createdAtMillis() + "." + last.postId());
         assertThat(published).containsAll(firstIds);
+    }
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafkaBootstrap;
+    @Inject
+    TimelineConfig timelineConfig;
+
+    private void announceUnfollow(long follower, long followee) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", kafkaBootstrap);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(timelineConfig.relationsTopic(), follower + ":" + followee,
+                    "{\"eventId\":\"" + java.util.UUID.randomUUID() + "\",\"type\":\"relation.unfollowed\",\"version\":1,"
+                            + "\"followerId\":\"" + follower + "\",\"followeeId\":\"" + followee + "\"}"));
+            producer.flush();
+        }
     }
 }

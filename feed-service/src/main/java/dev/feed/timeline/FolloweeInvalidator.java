@@ -1,0 +1,122 @@
+package dev.feed.timeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.feed.hot.InstanceId;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Every instance reads {@code feed.relations} with its own consumer group and drops the cached
+ * followee lists of readers who followed or unfollowed someone, so an unfollowed author leaves
+ * the timeline within the relay's delay (well under a second) rather than a cache lifetime. A
+ * tier change moves an author between the push and pull lists of all its followers: everything
+ * is dropped then (rare). Missing an event only delays the change to the cache TTL.
+ */
+@ApplicationScoped
+public class FolloweeInvalidator {
+    private static final Logger LOG = Logger.getLogger(FolloweeInvalidator.class);
+
+    private final FolloweeCache followees;
+    private final TimelineConfig config;
+    private final String bootstrap;
+    private final String group;
+    private final ObjectMapper json = new ObjectMapper();
+    private volatile KafkaConsumer<String, String> consumer;
+    private volatile boolean running;
+    private Thread thread;
+
+    public FolloweeInvalidator(FolloweeCache followees, TimelineConfig config, InstanceId instance,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.followees = followees;
+        this.config = config;
+        this.bootstrap = String.valueOf(kafka.get("bootstrap.servers"));
+        this.group = "feed-followees-" + instance.value();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.followeeEvents()) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "followee-invalidator");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props(), new StringDeserializer(), new StringDeserializer())) {
+                consumer = c;
+                c.subscribe(List.of(config.relationsTopic()));
+                while (running) {
+                    for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                        apply(r.value());
+                    }
+                }
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                // Kafka away: the TTL still bounds staleness; try again shortly.
+                LOG.warnf("followee invalidation paused: %s", e.toString());
+                followees.invalidateAll();
+                sleep(2_000);
+            }
+        }
+    }
+
+    void apply(String value) {
+        try {
+            JsonNode event = json.readTree(value);
+            switch (event.path("type").asText()) {
+                case "relation.followed", "relation.unfollowed" -> followees.invalidate(event.path("followerId").asLong());
+                case "author.tier-changed" -> followees.invalidateAll();
+                default -> {
+                    // other event types do not change anyone's followee lists
+                }
+            }
+        } catch (Exception e) {
+            LOG.debugf("ignoring unreadable relation event: %s", e.toString());
+        }
+    }
+
+    private Properties props() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("group.id", group);
+        // A new instance starts from the beginning: replaying invalidations of a cold cache is harmless.
+        p.put("auto.offset.reset", "earliest");
+        p.put("enable.auto.commit", "true");
+        p.put("metadata.max.age.ms", "5000");
+        p.put("client.id", group);
+        return p;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
