@@ -90,6 +90,15 @@ public class ProblemMappers {
         return Problem.of(status, title.toLowerCase().replace(' ', '-'), title, e.getMessage()).toResponse();
     }
 
+    /** A dependency (relation-service, a store) refused or timed out: the client may retry. */
+    @ServerExceptionMapper({io.vertx.core.http.ConnectionPoolTooBusyException.class, java.util.concurrent.TimeoutException.class,
+            io.vertx.core.VertxException.class})
+    public Response unavailable(Exception e) {
+        LOG.warnf("dependency unavailable: %s", e.toString());
+        return Response.fromResponse(Problem.of(503, "unavailable", "Service Unavailable",
+                "a backing service is overloaded or unreachable; retry shortly").toResponse()).header("Retry-After", 1).build();
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
         LOG.error("unexpected error", e);
