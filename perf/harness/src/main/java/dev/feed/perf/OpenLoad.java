@@ -66,10 +66,19 @@ public final class OpenLoad {
                 inFlight.release();
             });
         }
-        inFlight.acquireUninterruptibly(maxInFlight);
-        inFlight.release(maxInFlight);
+        // Requests still unanswered 30 s after the last was sent count as errors (lost or hung).
+        long lost = 0;
+        try {
+            if (!inFlight.tryAcquire(maxInFlight, 30, TimeUnit.SECONDS)) {
+                lost = maxInFlight - inFlight.availablePermits();
+            } else {
+                inFlight.release(maxInFlight);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         Histogram h = recorder.getIntervalHistogram();
-        return new Result(name, rate, done.get() / (took.toNanos() / 1e9), done.get(), errors.get(), h, took);
+        return new Result(name, rate, done.get() / (took.toNanos() / 1e9), done.get() + lost, errors.get() + lost, h, took);
     }
 }
