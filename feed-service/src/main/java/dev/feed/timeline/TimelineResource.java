@@ -1,5 +1,6 @@
 package dev.feed.timeline;
 
+import dev.feed.post.Caller;
 import dev.feed.post.Cursor;
 import dev.feed.post.PostPage;
 import io.quarkus.security.Authenticated;
@@ -13,10 +14,10 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/v1/timeline")
 @Produces(MediaType.APPLICATION_JSON)
 public class TimelineResource {
-    private final Reader reader;
+    private final Caller reader;
     private final TimelineService timeline;
 
-    public TimelineResource(Reader reader, TimelineService timeline) {
+    public TimelineResource(Caller reader, TimelineService timeline) {
         this.reader = reader;
         this.timeline = timeline;
     }
