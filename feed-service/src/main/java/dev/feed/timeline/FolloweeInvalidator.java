@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
@@ -36,6 +38,7 @@ public class FolloweeInvalidator {
     private final ObjectMapper json = new ObjectMapper();
     private volatile KafkaConsumer<String, String> consumer;
     private volatile boolean running;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread thread;
 
     public FolloweeInvalidator(FolloweeCache followees, TimelineConfig config, InstanceId instance,
@@ -58,6 +61,7 @@ public class FolloweeInvalidator {
 
     void onStop(@Observes ShutdownEvent event) {
         running = false;
+        stopped.countDown();
         KafkaConsumer<String, String> c = consumer;
         if (c != null) {
             c.wakeup();
@@ -80,7 +84,7 @@ public class FolloweeInvalidator {
                 // Kafka away: the TTL still bounds staleness; try again shortly.
                 LOG.warnf("followee invalidation paused: %s", e.toString());
                 followees.invalidateAll();
-                sleep(2_000);
+                awaitStop(Duration.ofSeconds(2));
             }
         }
     }
@@ -112,11 +116,13 @@ public class FolloweeInvalidator {
         return p;
     }
 
-    private static void sleep(long millis) {
+    /** Waits before reconnecting, but returns at once when the application stops. */
+    private void awaitStop(Duration delay) {
         try {
-            Thread.sleep(millis);
+            stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            running = false;
         }
     }
 }

@@ -17,12 +17,14 @@ import io.smallrye.jwt.build.Jwt;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 
 /**
  * Writes posts the way publish and fanout do (Cassandra, outbox, live inboxes only) without their
@@ -159,18 +161,7 @@ final class Fixture {
     }
 
     static void eventually(long timeoutMillis, BooleanSupplier condition, String what) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("timed out waiting for: " + what);
+        Awaitility.await(what).atMost(Duration.ofMillis(timeoutMillis)).pollInterval(Duration.ofMillis(50))
+                .until(condition::getAsBoolean);
     }
 }
