@@ -6,6 +6,13 @@ import java.time.Duration;
 
 @ConfigMapping(prefix = "feed.hot")
 public interface HotConfig {
+    /**
+     * Serve pull-tier and frequently read authors from resident memory; off, every such lookup
+     * reads the author's outbox in Redis (for the benchmark's cache-off baseline) (FEED_HOT_ENABLED). Default: true.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
     /** K, the newest post refs kept resident per hot author (FEED_HOT_MAX_REFS_PER_AUTHOR). Default: 100. */
     @WithDefault("100")
     int maxRefsPerAuthor();

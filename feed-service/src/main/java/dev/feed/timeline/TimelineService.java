@@ -137,6 +137,9 @@ public class TimelineService {
 
     /** The author's resident refs after the cursor, or null if the cache cannot answer this page alone. */
     private Window hotWindow(long author, Cursor cursor, int want) {
+        if (!hotConfig.enabled()) {
+            return null;
+        }
         if (!hotCache.isResident(author)) {
             hotCache.pin(author); // pull tier: resident from now on; this page still reads the outbox
         }
