@@ -10,6 +10,7 @@ import dev.feed.outbox.OutboxStore;
 import dev.feed.post.Post;
 import dev.feed.post.PostStore;
 import dev.feed.post.SnowflakeIds;
+import dev.feed.post.Tombstones;
 import dev.feed.schema.CassandraConfig;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -39,12 +40,14 @@ final class Fixture {
     private final CassandraConfig cassandra;
     private final int inboxCap;
     private final HotCache hotCache;
+    private final Tombstones tombstones;
     final AtomicLong clock = new AtomicLong(System.currentTimeMillis() - 3_600_000L);
     private final SnowflakeIds ids = new SnowflakeIds(ThreadLocalRandom.current().nextInt(1024), clock::get);
 
     Fixture(PostStore posts, OutboxStore outbox, Redis redis, CqlSession session, CassandraConfig cassandra, int inboxCap,
-            HotCache hotCache) {
+            HotCache hotCache, Tombstones tombstones) {
         this.hotCache = hotCache;
+        this.tombstones = tombstones;
         this.posts = posts;
         this.outbox = outbox;
         this.redis = redis;
@@ -99,7 +102,7 @@ final class Fixture {
     void tombstone(long postId) {
         session.execute(SimpleStatement.newInstance("UPDATE " + cassandra.keyspace() + ".posts SET deleted_at = ? WHERE id = ?",
                 Instant.now(), postId));
-        redis.send(Request.cmd(Command.SET).arg("tomb:{" + postId + "}").arg(1).arg("EX").arg(86_400)).await().indefinitely();
+        tombstones.mark(postId).await().indefinitely();
     }
 
     boolean inboxExists(long user) {

@@ -10,6 +10,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.feed.hotcache.HotCache;
 import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxStore;
+import dev.feed.post.Tombstones;
 import dev.feed.post.PostStore;
 import dev.feed.relation.RelationClient;
 import dev.feed.schema.CassandraConfig;
@@ -52,6 +53,9 @@ class PastRedisWindowTest {
     @Inject
     HotCache hotCache;
 
+    @Inject
+    Tombstones tombstones;
+
     private FakeRelation relation;
     private Fixture fx;
 
@@ -60,7 +64,7 @@ class PastRedisWindowTest {
         relation = new FakeRelation();
         QuarkusMock.installMockForType(relation.client(), RelationClient.class, RestClient.LITERAL);
         followees.invalidateAll();
-        fx = new Fixture(posts, outbox, redis, session, cassandra, 20, hotCache);
+        fx = new Fixture(posts, outbox, redis, session, cassandra, 20, hotCache, tombstones);
     }
 
     @Test

@@ -14,6 +14,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.feed.hotcache.HotCache;
 import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxStore;
+import dev.feed.post.Tombstones;
 import dev.feed.post.PostStore;
 import dev.feed.relation.RelationClient;
 import dev.feed.schema.CassandraConfig;
@@ -53,6 +54,9 @@ class TimelineTest {
     FolloweeCache followees;
     @Inject
     HotCache hotCache;
+
+    @Inject
+    Tombstones tombstones;
     @Inject
     MeterRegistry registry;
 
@@ -64,7 +68,7 @@ class TimelineTest {
         relation = new FakeRelation();
         QuarkusMock.installMockForType(relation.client(), RelationClient.class, RestClient.LITERAL);
         followees.invalidateAll();
-        fx = new Fixture(posts, outbox, redis, session, cassandra, inboxConfig.maxEntries(), hotCache);
+        fx = new Fixture(posts, outbox, redis, session, cassandra, inboxConfig.maxEntries(), hotCache, tombstones);
     }
 
     @Test
