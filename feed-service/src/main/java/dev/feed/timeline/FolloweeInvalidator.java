@@ -3,6 +3,7 @@ package dev.feed.timeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.feed.hot.InstanceId;
+import dev.feed.hotcache.HotCache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -25,13 +26,17 @@ import org.jboss.logging.Logger;
  * followee lists of readers who followed or unfollowed someone, so an unfollowed author leaves
  * the timeline within the relay's delay (well under a second) rather than a cache lifetime. A
  * tier change moves an author between the push and pull lists of all its followers: everything
- * is dropped then (rare). Missing an event only delays the change to the cache TTL.
+ * is dropped then (rare), and an author back in the push tier stops being resident in hot-cache
+ * (pull-tier authors are pinned by the first read that needs them). Missing an event only delays
+ * the change to the cache TTL; a missed unpin leaves an entry that stays correct (it is still
+ * rebuilt on every change) but costs memory until the instance restarts.
  */
 @ApplicationScoped
 public class FolloweeInvalidator {
     private static final Logger LOG = Logger.getLogger(FolloweeInvalidator.class);
 
     private final FolloweeCache followees;
+    private final HotCache hotCache;
     private final TimelineConfig config;
     private final String bootstrap;
     private final String group;
@@ -41,9 +46,10 @@ public class FolloweeInvalidator {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread thread;
 
-    public FolloweeInvalidator(FolloweeCache followees, TimelineConfig config, InstanceId instance,
+    public FolloweeInvalidator(FolloweeCache followees, HotCache hotCache, TimelineConfig config, InstanceId instance,
             @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.followees = followees;
+        this.hotCache = hotCache;
         this.config = config;
         this.bootstrap = String.valueOf(kafka.get("bootstrap.servers"));
         this.group = "feed-followees-" + instance.value();
@@ -94,7 +100,12 @@ public class FolloweeInvalidator {
             JsonNode event = json.readTree(value);
             switch (event.path("type").asText()) {
                 case "relation.followed", "relation.unfollowed" -> followees.invalidate(event.path("followerId").asLong());
-                case "author.tier-changed" -> followees.invalidateAll();
+                case "author.tier-changed" -> {
+                    followees.invalidateAll();
+                    if ("push".equals(event.path("tier").asText())) {
+                        hotCache.unpin(event.path("authorId").asLong());
+                    }
+                }
                 default -> {
                     // other event types do not change anyone's followee lists
                 }
