@@ -1,7 +1,14 @@
 package dev.feed.post;
 
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** One page of posts, newest first; {@code nextCursor} is null on the last page. */
-public record PostPage(List<PostView> items, String nextCursor) {
+@Schema(name = "PostPage", description = "One page of posts, newest first: (createdAt desc, id desc).")
+public record PostPage(
+        @Schema(required = true)
+        List<PostView> items,
+        @Schema(required = true, nullable = true, pattern = "^[0-9]+\\.[0-9]+$",
+                description = "Pass as 'cursor' for the next page; null on the last page.", examples = "1764580000123.7401562718208000001")
+        String nextCursor) {
 }

@@ -1,5 +1,6 @@
 package dev.feed.post;
 
+import dev.feed.FeedApi;
 import dev.feed.author.Author;
 import dev.feed.author.AuthorDirectory;
 import dev.feed.hotcache.PostRef;
@@ -22,14 +23,29 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 @Path("/v1")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = FeedApi.POSTS)
+@SecurityRequirement(name = FeedApi.JWT)
+@APIResponse(responseCode = "401", ref = FeedApi.UNAUTHORIZED)
 public class PostResource {
     static final int MAX_TEXT_CODE_POINTS = 500;
     static final int MAX_IDEMPOTENCY_KEY = 64;
+    static final String ID_PATTERN = "^[1-9][0-9]{0,18}$";
 
     private final Caller caller;
     private final PublishService publisher;
@@ -48,7 +64,40 @@ public class PostResource {
     @POST
     @Path("/posts")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> publish(PublishRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    @Operation(summary = "Publish a post", description = "The post is durable when the answer is 201, and reaches the"
+            + " followers' timelines within seconds. Retry with the same Idempotency-Key: the same key from the same"
+            + " user within 24 h answers the same post, never a second one.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PublishRequest.class),
+            examples = @ExampleObject(name = "post", value = "{\"text\": \"hello world\"}")))
+    @APIResponse(responseCode = "201", description = "Published (or, for a repeated Idempotency-Key, the post published first).",
+            headers = @Header(name = "Location", description = "/v1/posts/{id} of the post.", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostView.class),
+                    examples = @ExampleObject(name = "post", value = "{\"id\": \"7401562718208000001\", \"author\": {\"id\": \"1001\","
+                            + " \"handle\": \"ada\", \"displayName\": \"Ada Lovelace\"}, \"text\": \"hello world\","
+                            + " \"createdAt\": \"2025-12-01T09:06:40.123Z\"}")))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, an unknown field, text missing, blank or over 500 code points,"
+            + " or an Idempotency-Key over 64 characters. The detail says which.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "too long", value = "{\"type\": \"https://feed.dev/problems/bad-request\","
+                            + " \"title\": \"Bad request\", \"status\": 400,"
+                            + " \"detail\": \"text: must be at most 500 characters (Unicode code points), got 512\"}")))
+    // Refused by the HTTP layer before any application code runs: hence no problem body.
+    @APIResponse(responseCode = "413", description = "The request body is over quarkus.http.limits.max-body-size (16 KiB). Empty body.")
+    @APIResponse(responseCode = "415", description = "The body is not sent as application/json.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "Over the caller's publish rate (a token bucket: a burst of 30, then 60 a"
+            + " minute by default). Nothing was published.",
+            headers = @Header(name = "Retry-After", description = "Seconds until a publish is allowed again.",
+                    schema = @Schema(type = SchemaType.INTEGER)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = FeedApi.UNAVAILABLE)
+    public Uni<Response> publish(PublishRequest request,
+            @Parameter(description = "Makes retries safe: the same key from the same user within 24 h answers the post the first"
+                    + " request made. 1 to 64 characters.",
+                    schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = MAX_IDEMPOTENCY_KEY),
+                    example = "3f1c9a52-7d0e-4b8e-9f3a-2c6d1e0b7a44")
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
         long authorId = caller.id();
         String text = validText(request);
         Optional<String> key = validKey(idempotencyKey);
@@ -60,7 +109,16 @@ public class PostResource {
 
     @GET
     @Path("/posts/{id}")
-    public Uni<PostView> get(@PathParam("id") String rawId) {
+    @Operation(summary = "A post by id")
+    @APIResponse(responseCode = "200", description = "The post.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostView.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a positive 64-bit decimal number.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No post has this id, or it was deleted.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = FeedApi.UNAVAILABLE)
+    public Uni<PostView> get(@Parameter(description = "The post id.", schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN),
+            example = "7401562718208000001") @PathParam("id") String rawId) {
         long id = parseId(rawId, "post id");
         return hydrator.hydrate(List.of(id)).map(views -> {
             if (views.isEmpty()) {
@@ -72,7 +130,17 @@ public class PostResource {
 
     @DELETE
     @Path("/posts/{id}")
-    public Uni<Response> delete(@PathParam("id") String rawId) {
+    @Operation(summary = "Delete one of the caller's posts", description = "Reads stop returning it before the answer;"
+            + " timelines are cleaned up in the background. Deleting again is also a 204.")
+    @APIResponse(responseCode = "204", description = "Deleted (now or before).")
+    @APIResponse(responseCode = "400", description = "The id is not a positive 64-bit decimal number.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "The post is someone else's.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No post ever had this id.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> delete(@Parameter(description = "The post id.", schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN),
+            example = "7401562718208000001") @PathParam("id") String rawId) {
         long id = parseId(rawId, "post id");
         return publisher.delete(caller.id(), id).map(v -> Response.noContent().build());
     }
@@ -80,8 +148,18 @@ public class PostResource {
     /** One author's posts, newest first, from Cassandra (the durable listing, never trimmed). */
     @GET
     @Path("/users/{id}/posts")
-    public Uni<PostPage> byAuthor(@PathParam("id") String rawId, @QueryParam("limit") String rawLimit,
-            @QueryParam("cursor") String rawCursor) {
+    @Operation(summary = "One author's posts, newest first", description = "From the durable store, never trimmed. An author"
+            + " who never posted (or does not exist) has an empty page.")
+    @APIResponse(responseCode = "200", description = "One page of the author's posts.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostPage.class)))
+    @APIResponse(responseCode = "400", description = "The id, limit or cursor is malformed or out of range; the detail names it.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = FeedApi.UNAVAILABLE)
+    public Uni<PostPage> byAuthor(
+            @Parameter(description = "The author's user id.", schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN),
+                    example = "1001") @PathParam("id") String rawId,
+            @Parameter(ref = FeedApi.LIMIT) @QueryParam("limit") String rawLimit,
+            @Parameter(ref = FeedApi.CURSOR) @QueryParam("cursor") String rawCursor) {
         long authorId = parseId(rawId, "user id");
         int limit = Cursor.limit(rawLimit);
         Cursor cursor = Cursor.parse(rawCursor);

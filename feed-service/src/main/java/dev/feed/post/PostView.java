@@ -6,9 +6,22 @@ import dev.feed.author.Author;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A Post as the API returns it: ids as decimal strings, createdAt ISO-8601 UTC with milliseconds. */
-public record PostView(@JsonSerialize(using = ToStringSerializer.class) long id, Author author, String text, String createdAt) {
+@Schema(name = "Post", description = "A published post with its author's profile.")
+public record PostView(
+        @Schema(required = true, type = SchemaType.STRING, pattern = "^[1-9][0-9]{0,18}$",
+                description = "Snowflake id (64-bit, time-ordered) as a decimal string.", examples = "7401562718208000001")
+        @JsonSerialize(using = ToStringSerializer.class) long id,
+        @Schema(required = true)
+        Author author,
+        @Schema(required = true, description = "1 to 500 Unicode code points, not blank.", examples = "hello world")
+        String text,
+        @Schema(required = true, format = "date-time", pattern = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$",
+                description = "ISO-8601 UTC with milliseconds.", examples = "2025-12-01T09:06:40.123Z")
+        String createdAt) {
     private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     public static PostView of(Post post, Author author) {

@@ -1,6 +1,8 @@
 package dev.feed.relation.follow;
 
+import dev.feed.relation.RelationApi;
 import dev.feed.relation.event.Relay;
+import dev.feed.relation.problem.Problem;
 import dev.feed.relation.problem.ProblemException;
 import dev.feed.relation.user.Caller;
 import dev.feed.relation.user.Ids;
@@ -21,11 +23,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Follow, unfollow, and the followers / following pages of the public API. */
 @Path("/v1/users")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
+@Tag(name = RelationApi.FOLLOWS)
+@SecurityRequirement(name = RelationApi.JWT)
+@APIResponse(responseCode = "401", ref = RelationApi.UNAUTHORIZED)
 public class FollowResource {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
@@ -43,7 +56,19 @@ public class FollowResource {
     /** 204 whether or not the edge existed before: following is idempotent. */
     @PUT
     @Path("/me/following/{id}")
-    public Uni<Void> follow(@PathParam("id") String rawId) {
+    @Operation(summary = "Follow a user", description = "Idempotent: following someone already followed is also a 204"
+            + " and changes no count.")
+    @APIResponse(responseCode = "204", description = "The caller follows the user.")
+    @APIResponse(responseCode = "400", description = "The id is not a positive 64-bit decimal number, or it is the caller's own.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No user has this id.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The caller has no profile yet: create it with PUT /v1/users/me first.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Void> follow(
+            @Parameter(description = "The user to follow.", example = "1002",
+                    schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN))
+            @PathParam("id") String rawId) {
         long me = caller.id();
         long followee = Ids.parse(rawId, "user id");
         if (followee == me) {
@@ -55,7 +80,15 @@ public class FollowResource {
     /** 204 whether or not the edge existed, also for unknown users: afterwards the caller does not follow them. */
     @DELETE
     @Path("/me/following/{id}")
-    public Uni<Void> unfollow(@PathParam("id") String rawId) {
+    @Operation(summary = "Unfollow a user", description = "Idempotent: also a 204 when the caller did not follow the user,"
+            + " or no user has this id.")
+    @APIResponse(responseCode = "204", description = "The caller does not follow the user.")
+    @APIResponse(responseCode = "400", description = "The id is not a positive 64-bit decimal number, or it is the caller's own.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Void> unfollow(
+            @Parameter(description = "The user to unfollow.", example = "1002",
+                    schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN))
+            @PathParam("id") String rawId) {
         long me = caller.id();
         long followee = Ids.parse(rawId, "user id");
         if (followee == me) {
@@ -67,14 +100,36 @@ public class FollowResource {
     @GET
     @Path("/{id}/followers")
     @WithSession
-    public Uni<Page> followers(@PathParam("id") String rawId, @QueryParam("limit") String rawLimit, @QueryParam("cursor") String cursor) {
+    @Operation(summary = "The users who follow a user", description = "Keyset pages in ascending user id.")
+    @APIResponse(responseCode = "200", description = "One page of followers.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class)))
+    @APIResponse(responseCode = "400", description = "The id, limit or cursor is malformed or out of range; the detail names it.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No user has this id.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Page> followers(
+            @Parameter(description = "The followed user.", example = "1001",
+                    schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN))
+            @PathParam("id") String rawId, @Parameter(ref = RelationApi.LIMIT) @QueryParam("limit") String rawLimit,
+            @Parameter(ref = RelationApi.CURSOR) @QueryParam("cursor") String cursor) {
         return page(rawId, rawLimit, cursor, q -> store.followers(q.userId(), q.after(), q.limit() + 1));
     }
 
     @GET
     @Path("/{id}/following")
     @WithSession
-    public Uni<Page> following(@PathParam("id") String rawId, @QueryParam("limit") String rawLimit, @QueryParam("cursor") String cursor) {
+    @Operation(summary = "The users a user follows", description = "Keyset pages in ascending user id.")
+    @APIResponse(responseCode = "200", description = "One page of followees.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class)))
+    @APIResponse(responseCode = "400", description = "The id, limit or cursor is malformed or out of range; the detail names it.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No user has this id.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Page> following(
+            @Parameter(description = "The following user.", example = "1001",
+                    schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN))
+            @PathParam("id") String rawId, @Parameter(ref = RelationApi.LIMIT) @QueryParam("limit") String rawLimit,
+            @Parameter(ref = RelationApi.CURSOR) @QueryParam("cursor") String cursor) {
         return page(rawId, rawLimit, cursor, q -> store.following(q.userId(), q.after(), q.limit() + 1));
     }
 

@@ -4,6 +4,9 @@ import dev.feed.relation.problem.ProblemException;
 
 /** Parses ids taken from paths and cursors; anything that is not a positive 64-bit number is a 400. */
 public final class Ids {
+    /** What a valid id looks like in the OpenAPI document: a positive decimal of at most 19 digits. */
+    public static final String PATTERN = "^[1-9][0-9]{0,18}$";
+
     private Ids() {
     }
 

@@ -1,5 +1,7 @@
 package dev.feed.relation.user;
 
+import dev.feed.relation.RelationApi;
+import dev.feed.relation.problem.Problem;
 import dev.feed.relation.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -15,10 +17,23 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.hibernate.exception.ConstraintViolationException;
 
 @Path("/v1/users")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = RelationApi.PROFILES)
+@SecurityRequirement(name = RelationApi.JWT)
+@APIResponse(responseCode = "401", ref = RelationApi.UNAUTHORIZED)
 public class ProfileResource {
     private final Caller caller;
 
@@ -31,6 +46,22 @@ public class ProfileResource {
     @Path("/me")
     @Authenticated
     @WithTransaction
+    @Operation(summary = "Create or update the caller's profile",
+            description = "The caller is the JWT's subject. Idempotent: the same body again answers the same profile.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ProfileRequest.class),
+            examples = @ExampleObject(name = "profile", value = "{\"handle\": \"ada\", \"displayName\": \"Ada Lovelace\"}")))
+    @APIResponse(responseCode = "200", description = "The caller's profile as stored.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Profile.class)))
+    @APIResponse(responseCode = "400", description = "No body, malformed JSON, an unknown field, a handle that is not 3 to 30 of"
+            + " [a-z0-9_], or a blank display name (or over 100 characters). The detail names the field.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "bad handle", value = "{\"type\": \"https://feed.dev/problems/bad-request\","
+                            + " \"title\": \"Bad request\", \"status\": 400, \"detail\": \"handle: must be 3 to 30 of [a-z0-9_]\"}")))
+    @APIResponse(responseCode = "409", description = "The handle belongs to another user.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", ref = RelationApi.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = RelationApi.UNSUPPORTED_MEDIA_TYPE)
     public Uni<Profile> putMe(@Valid @NotNull(message = "a JSON body is required") ProfileRequest request) {
         long id = caller.id();
         return User.<User>findById(id)
@@ -52,7 +83,16 @@ public class ProfileResource {
     @Path("/{id}")
     @Authenticated
     @WithSession
-    public Uni<Profile> byId(@PathParam("id") String rawId) {
+    @Operation(summary = "A user's profile by id")
+    @APIResponse(responseCode = "200", description = "The profile.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Profile.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a positive 64-bit decimal number.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No user has this id.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Profile> byId(
+            @Parameter(description = "The user id.", schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN), example = "1001")
+            @PathParam("id") String rawId) {
         long id = Ids.parse(rawId, "user id");
         return User.<User>findById(id)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("no user with id " + id))
@@ -63,7 +103,14 @@ public class ProfileResource {
     @Path("/by-handle/{handle}")
     @Authenticated
     @WithSession
-    public Uni<Profile> byHandle(@PathParam("handle") String handle) {
+    @Operation(summary = "A user's profile by handle")
+    @APIResponse(responseCode = "200", description = "The profile.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Profile.class)))
+    // Any string is looked up as it is: a handle that could never exist is simply not found, so no 400.
+    @APIResponse(responseCode = "404", description = "No user has this handle.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Profile> byHandle(@Parameter(description = "The handle, exactly (handles are lower case).", example = "ada")
+            @PathParam("handle") String handle) {
         return User.<User>find("handle", handle).firstResult()
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("no user with handle '" + handle + "'"))
                 .map(Profile::of);

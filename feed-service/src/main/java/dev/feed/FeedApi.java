@@ -1,0 +1,82 @@
+package dev.feed;
+
+import dev.feed.problem.Problem;
+import jakarta.ws.rs.core.Application;
+import org.eclipse.microprofile.openapi.annotations.Components;
+import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.info.Info;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The OpenAPI document's frame (served at {@code /q/openapi}): info, tags, the two security schemes
+ * and the parameters and error responses several endpoints share, so each endpoint only spells out
+ * its own cases. It is a JAX-RS {@link Application} because that is where MicroProfile OpenAPI
+ * looks for the definition; it declares no path and no classes, so every resource is still served
+ * at the root.
+ */
+@OpenAPIDefinition(
+        info = @Info(title = "feed-service", version = "1",
+                description = "Publish, delete and read posts, and the merged, newest-first home timeline of the feed backend."
+                        + " Every 64-bit id is a decimal string in JSON; createdAt is ISO-8601 UTC with milliseconds."
+                        + " Errors are application/problem+json (RFC 9457). Pages continue with the opaque 'nextCursor'."),
+        tags = {
+                @Tag(name = FeedApi.POSTS, description = "Publish, read and delete posts; one author's posts."),
+                @Tag(name = FeedApi.TIMELINE, description = "The caller's home timeline."),
+                @Tag(name = FeedApi.ADMIN, description = "For operators: the hot-author cache of the instance that answers."
+                        + " Service token, no user JWT; keep /admin/ off the public ingress.")
+        },
+        components = @Components(parameters = {
+                @Parameter(name = FeedApi.LIMIT, in = ParameterIn.QUERY, description = "Page size.",
+                        schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20")),
+                @Parameter(name = FeedApi.CURSOR, in = ParameterIn.QUERY,
+                        description = "The nextCursor of the previous page, '<createdAtEpochMillis>.<postId>' of its last item;"
+                                + " the page holds what is strictly older. Absent for the first page.",
+                        schema = @Schema(type = SchemaType.STRING, pattern = "^[0-9]+\\.[0-9]+$"),
+                        example = "1764580000123.7401562718208000001")
+        }, responses = {
+                @APIResponse(name = FeedApi.UNAUTHORIZED, responseCode = "401",
+                        description = "The 'Authorization: Bearer <JWT>' header is missing, the token is invalid or expired,"
+                                + " or its subject is not a user id.",
+                        headers = @Header(name = "WWW-Authenticate", description = "Always 'Bearer'.",
+                                schema = @Schema(type = SchemaType.STRING)),
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                @APIResponse(name = FeedApi.INTERNAL_UNAUTHORIZED, responseCode = "401",
+                        description = "The X-Internal-Token header is missing or wrong (a user JWT does not open these endpoints).",
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                @APIResponse(name = FeedApi.UNAVAILABLE, responseCode = "503",
+                        description = "A backing service is overloaded or unreachable, typically relation-service (asked for"
+                                + " followees and author profiles) with its connection pool full. Retry after Retry-After"
+                                + " seconds; a publish retried with the same Idempotency-Key never makes a second post.",
+                        headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying.",
+                                schema = @Schema(type = SchemaType.INTEGER)),
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+        }))
+@SecurityScheme(securitySchemeName = FeedApi.JWT, type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
+        description = "An RS256 JWT whose 'sub' is the caller's user id (locally: ./feed token <userId>).")
+@SecurityScheme(securitySchemeName = FeedApi.INTERNAL_TOKEN, type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = "X-Internal-Token", description = "The shared service token (FEED_INTERNAL_TOKEN) of the /admin/ endpoints.")
+public class FeedApi extends Application {
+    public static final String POSTS = "posts";
+    public static final String TIMELINE = "timeline";
+    public static final String ADMIN = "admin";
+
+    public static final String LIMIT = "limit";
+    public static final String CURSOR = "cursor";
+
+    public static final String JWT = "jwt";
+    public static final String INTERNAL_TOKEN = "internalToken";
+
+    public static final String UNAUTHORIZED = "Unauthorized";
+    public static final String INTERNAL_UNAUTHORIZED = "InternalUnauthorized";
+    public static final String UNAVAILABLE = "Unavailable";
+}

@@ -1,0 +1,301 @@
+package dev.feed;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The served OpenAPI document against the contract. The expected tables are written here from
+ * DESIGN.md ("HTTP API") and this service's README (admin endpoints), never copied from the document,
+ * so a resource that drifts from the contract, or an annotation that lies, fails the build.
+ */
+@QuarkusTest
+class OpenApiDocumentTest {
+    private static final String PROBLEM = "application/problem+json";
+
+    /**
+     * {@code contract}: what DESIGN.md says of the endpoint, plus its global rules: a missing or bad
+     * token is a 401, a malformed cursor or limit a 400, an exceeded rate limit a 429.
+     * {@code alsoReturned}: what the code answers beyond that, for the reason in the row's comment.
+     */
+    private static final List<Endpoint> PUBLIC = List.of(
+            // 413/415: a body too large (16 KiB) or not JSON, refused before the resource runs;
+            // 503: relation-service (author profiles) overloaded, with Retry-After.
+            new Endpoint("POST", "/v1/posts", codes(201, 400, 401, 429), codes(413, 415, 503)),
+            // 400: an id that is not a positive number (DESIGN.md only says bad input is a 4xx).
+            new Endpoint("GET", "/v1/posts/{id}", codes(200, 401, 404), codes(400, 503)),
+            // No 503: a delete never asks relation-service.
+            new Endpoint("DELETE", "/v1/posts/{id}", codes(204, 401, 403, 404), codes(400)),
+            new Endpoint("GET", "/v1/timeline", codes(200, 400, 401), codes(503)),
+            new Endpoint("GET", "/v1/users/{id}/posts", codes(200, 400, 401), codes(503)));
+
+    /** Not in DESIGN.md: the operators' endpoints as feed-service/README.md lists them (its "contract"). */
+    private static final List<Endpoint> ADMIN = List.of(
+            new Endpoint("GET", "/admin/hot/authors/{id}", codes(200, 400, 401), codes()),
+            new Endpoint("POST", "/admin/hot/patrol", codes(200, 401), codes()));
+
+    /** What smallrye-openapi writes when an annotation is missing: a documented operation never says only this. */
+    private static final Set<String> GENERATED_DESCRIPTIONS = Set.of("OK", "Created", "No Content", "Bad Request",
+            "Not Authorized", "Not Allowed");
+
+    private Map<String, Object> document;
+
+    @BeforeEach
+    void fetchDocument() {
+        document = given().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200).extract().jsonPath().getMap("$");
+    }
+
+    @Test
+    void openApi_listsEveryPublicEndpointOfTheDesignWithItsStatusCodes() {
+        SoftAssertions softly = new SoftAssertions();
+        for (Endpoint e : PUBLIC) {
+            Map<String, Object> op = operation(e.method(), e.path());
+            softly.assertThat(op).as("%s is documented", e).isNotNull();
+            if (op != null) {
+                softly.assertThat(responseCodes(op)).as("status codes of %s", e).containsAll(e.contract())
+                        .containsExactlyInAnyOrderElementsOf(e.all());
+                softly.assertThat(securityNames(op)).as("security of %s", e).containsExactly("jwt");
+            }
+        }
+        softly.assertAll();
+    }
+
+    @Test
+    void openApi_promisesTheHeadersTheDesignRequires_locationOn201_retryAfterOn429And503() {
+        SoftAssertions softly = new SoftAssertions();
+        for (String key : operationKeys()) {
+            String[] mp = key.split(" ", 2);
+            map(operation(mp[0], mp[1]), "responses").forEach((code, raw) -> {
+                Map<String, Object> headers = map(resolve(raw), "headers");
+                Set<String> names = headers == null ? Set.of() : headers.keySet();
+                switch (code) {
+                    case "201" -> softly.assertThat(names).as("headers of %s %s", key, code).contains("Location");
+                    case "429", "503" -> softly.assertThat(names).as("headers of %s %s", key, code).contains("Retry-After");
+                    default -> { }
+                }
+            });
+        }
+        softly.assertAll();
+        assertThat(responseCodes(operation("POST", "/v1/posts"))).contains("201", "429", "503");
+    }
+
+    @Test
+    void openApi_listsTheAdminEndpointsWithTheirStatusCodes_behindTheServiceToken() {
+        SoftAssertions softly = new SoftAssertions();
+        for (Endpoint e : ADMIN) {
+            Map<String, Object> op = operation(e.method(), e.path());
+            softly.assertThat(op).as("%s is documented", e).isNotNull();
+            if (op != null) {
+                softly.assertThat(responseCodes(op)).as("status codes of %s", e).containsExactlyInAnyOrderElementsOf(e.all());
+                softly.assertThat(securityNames(op)).as("security of %s", e).containsExactly("internalToken");
+            }
+        }
+        softly.assertAll();
+        Map<String, Object> schemes = map(map(document, "components"), "securitySchemes");
+        assertThat(map(schemes, "jwt")).containsEntry("type", "http").containsEntry("scheme", "bearer").containsEntry("bearerFormat", "JWT");
+        assertThat(map(schemes, "internalToken")).containsEntry("type", "apiKey").containsEntry("in", "header")
+                .containsEntry("name", "X-Internal-Token");
+    }
+
+    @Test
+    void openApi_documentsEveryJaxRsResourceMethod_andNothingElse() throws Exception {
+        List<Endpoint> inCode = resourceMethods();
+        assertThat(inCode).as("resource methods found by scanning the classes").isNotEmpty();
+        assertThat(inCode).extracting(Endpoint::key)
+                .containsExactlyInAnyOrderElementsOf(Stream.concat(PUBLIC.stream(), ADMIN.stream()).map(Endpoint::key).toList());
+        assertThat(operationKeys()).as("operations in the document").containsExactlyInAnyOrderElementsOf(
+                inCode.stream().map(Endpoint::key).toList());
+
+        SoftAssertions softly = new SoftAssertions();
+        for (Endpoint e : inCode) {
+            Map<String, Object> op = operation(e.method(), e.path());
+            softly.assertThat((String) op.get("summary")).as("summary of %s", e).isNotBlank();
+            softly.assertThat((List<?>) op.get("tags")).as("tags of %s", e).isNotEmpty();
+            softly.assertThat(responseCodes(op).stream().filter(c -> c.startsWith("2"))).as("success answers of %s", e).hasSize(1);
+            map(op, "responses").forEach((code, raw) -> softly.assertThat(description(raw))
+                    .as("description of %s %s", e, code).isNotBlank().isNotIn(GENERATED_DESCRIPTIONS));
+            if (op.containsKey("requestBody")) {
+                Map<String, Object> json = map(map(map(op, "requestBody"), "content"), "application/json");
+                softly.assertThat(json).as("JSON request body of %s", e).isNotNull();
+                softly.assertThat(json == null ? null : json.get("examples")).as("request body examples of %s", e).isNotNull();
+            }
+        }
+        softly.assertAll();
+    }
+
+    @Test
+    void openApi_everyErrorWithABodyIsProblemJsonWithTheProblemSchema() {
+        SoftAssertions softly = new SoftAssertions();
+        for (String key : operationKeys()) {
+            String[] mp = key.split(" ", 2);
+            map(operation(mp[0], mp[1]), "responses").forEach((code, raw) -> {
+                Map<String, Object> content = map(resolve(raw), "content");
+                if (code.startsWith("2")) {
+                    return;
+                }
+                if (code.equals("413")) {
+                    // The HTTP layer answers it with an empty body, and the document must not promise one.
+                    softly.assertThat(content).as("%s %s body", key, code).isNull();
+                    return;
+                }
+                softly.assertThat(content).as("%s %s media types", key, code).isNotNull();
+                if (content != null) {
+                    softly.assertThat(content.keySet()).as("%s %s media types", key, code).containsExactly(PROBLEM);
+                    softly.assertThat(map(map(content, PROBLEM), "schema")).as("%s %s schema", key, code)
+                            .containsEntry("$ref", "#/components/schemas/Problem");
+                }
+            });
+        }
+        softly.assertAll();
+        assertThat((List<Object>) map(map(map(document, "components"), "schemas"), "Problem").get("required"))
+                .containsExactlyInAnyOrder("type", "title", "status");
+    }
+
+    @Test
+    void openApi_info_namesTheServiceAndItsVersion() {
+        Map<String, Object> info = map(document, "info");
+        assertThat(info).containsEntry("title", "feed-service").containsKey("version");
+        assertThat((String) info.get("description")).contains("problem+json");
+    }
+
+    private static Set<String> codes(int... codes) {
+        return Arrays.stream(codes).mapToObj(String::valueOf).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private record Endpoint(String method, String path, Set<String> contract, Set<String> alsoReturned) {
+        String key() {
+            return method + " " + path;
+        }
+
+        Set<String> all() {
+            return Stream.concat(contract.stream(), alsoReturned.stream()).collect(Collectors.toCollection(TreeSet::new));
+        }
+
+        @Override
+        public String toString() {
+            return key();
+        }
+    }
+
+    private Map<String, Object> operation(String method, String path) {
+        Map<String, Object> item = map(map(document, "paths"), path);
+        return item == null ? null : map(item, method.toLowerCase(Locale.ROOT));
+    }
+
+    private List<String> operationKeys() {
+        List<String> keys = new ArrayList<>();
+        map(document, "paths").forEach((path, item) -> ((Map<?, ?>) item).keySet().stream()
+                .map(m -> ((String) m).toUpperCase(Locale.ROOT))
+                .filter(m -> Set.of("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS").contains(m))
+                .forEach(m -> keys.add(m + " " + path)));
+        return keys;
+    }
+
+    private static Set<String> responseCodes(Map<String, Object> op) {
+        return map(op, "responses").keySet();
+    }
+
+    private static List<String> securityNames(Map<String, Object> op) {
+        List<?> requirements = (List<?>) op.getOrDefault("security", List.of());
+        return requirements.stream().flatMap(r -> ((Map<?, ?>) r).keySet().stream()).map(String::valueOf).toList();
+    }
+
+    /** A response, or the shared component it points at. */
+    private Map<String, Object> resolve(Object response) {
+        Map<String, Object> r = cast(response);
+        String ref = (String) r.get("$ref");
+        if (ref == null) {
+            return r;
+        }
+        assertThat(ref).startsWith("#/components/responses/");
+        Map<String, Object> shared = map(map(map(document, "components"), "responses"), ref.substring("#/components/responses/".length()));
+        assertThat(shared).as("component %s", ref).isNotNull();
+        return shared;
+    }
+
+    private String description(Object response) {
+        return (String) resolve(response).get("description");
+    }
+
+    /**
+     * Every JAX-RS resource method of this service, found by scanning its compiled classes, so a
+     * method added without documentation shows up here even if nobody updates the tables above.
+     */
+    private static List<Endpoint> resourceMethods() throws IOException, URISyntaxException {
+        java.nio.file.Path classes = Paths.get(FeedApi.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<Endpoint> found = new ArrayList<>();
+        List<String> names;
+        try (Stream<java.nio.file.Path> files = Files.walk(classes)) {
+            names = files.map(f -> classes.relativize(f).toString())
+                    .filter(n -> n.startsWith("dev/feed/") && n.endsWith(".class"))
+                    .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.'))
+                    .toList();
+        }
+        for (String name : names) {
+            Class<?> type;
+            try {
+                type = Class.forName(name, false, FeedApi.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                continue;
+            }
+            Path root = type.getAnnotation(Path.class);
+            if (root == null || type.isInterface()) {
+                continue; // REST client interfaces carry @Path too, but are not served
+            }
+            for (Method m : type.getDeclaredMethods()) {
+                String verb = httpMethod(m);
+                if (verb != null) {
+                    Path sub = m.getAnnotation(Path.class);
+                    found.add(new Endpoint(verb, join(root.value(), sub == null ? "" : sub.value()), codes(), codes()));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String httpMethod(Method m) {
+        for (Annotation a : m.getAnnotations()) {
+            HttpMethod verb = a.annotationType().getAnnotation(HttpMethod.class);
+            if (verb != null) {
+                return verb.value();
+            }
+        }
+        return null;
+    }
+
+    private static String join(String root, String sub) {
+        String path = ("/" + root + "/" + sub).replaceAll("/+", "/");
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private static Map<String, Object> map(Map<String, Object> parent, String key) {
+        return parent == null ? null : cast(parent.get(key));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Object o) {
+        return (Map<String, Object>) o;
+    }
+}
