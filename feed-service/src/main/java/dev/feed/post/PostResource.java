@@ -83,7 +83,9 @@ public class PostResource {
                             + " \"title\": \"Bad request\", \"status\": 400,"
                             + " \"detail\": \"text: must be at most 500 characters (Unicode code points), got 512\"}")))
     // Refused by the HTTP layer before any application code runs: hence no problem body.
-    @APIResponse(responseCode = "413", description = "The request body is over quarkus.http.limits.max-body-size (16 KiB). Empty body.")
+    @APIResponse(responseCode = "413", description = "The request body is over quarkus.http.limits.max-body-size (16 KiB)."
+            + " A problem document when the body declared its Content-Length; a chunked body cut off in flight gets an empty 413.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "The body is not sent as application/json.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", description = "Over the caller's publish rate (a token bucket: a burst of 30, then 60 a"

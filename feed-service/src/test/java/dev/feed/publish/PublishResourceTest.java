@@ -120,6 +120,12 @@ class PublishResourceTest {
     }
 
     @Test
+    void publish_bodyOverTheLimit_is413Problem() {
+        publish(token, "{\"text\":\"" + "x".repeat(20_000) + "\"}", null).then().statusCode(413)
+                .contentType("application/problem+json").body("status", equalTo(413)).body("detail", containsString("16384 bytes"));
+    }
+
+    @Test
     void publish_overTheRateLimit_is429WithRetryAfter() {
         int statusOfLast = 0;
         String retryAfter = null;

@@ -50,9 +50,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                 @APIResponse(name = RelationApi.INTERNAL_UNAUTHORIZED, responseCode = "401",
                         description = "The X-Internal-Token header is missing or wrong (a user JWT does not open these endpoints).",
                         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-                // Refused by the HTTP layer before any application code runs: hence no problem body.
                 @APIResponse(name = RelationApi.TOO_LARGE, responseCode = "413",
-                        description = "The request body is over quarkus.http.limits.max-body-size (64 KiB). Empty body."),
+                        description = "The request body is over quarkus.http.limits.max-body-size (64 KiB). A problem document"
+                                + " when the body declared its Content-Length; a chunked body cut off in flight gets an empty 413.",
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
                 @APIResponse(name = RelationApi.UNSUPPORTED_MEDIA_TYPE, responseCode = "415",
                         description = "The request body is not sent as application/json (or no Content-Type was given).",
                         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -60,6 +60,16 @@ class ProfileResourceTest {
     }
 
     @Test
+    void putMe_bodyOverTheLimit_is413Problem() {
+        String huge = "x".repeat(70 * 1024);
+        given().auth().oauth2(TestUsers.token(TestUsers.newId())).contentType(ContentType.JSON)
+                .body("{\"handle\":\"" + TestUsers.newHandle() + "\",\"displayName\":\"" + huge + "\"}")
+                .put("/v1/users/me")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("status", equalTo(413)).body("detail", containsString("65536 bytes"));
+    }
+
+    @Test
     void putMe_unknownField_is400NamingIt() {
         given().auth().oauth2(TestUsers.token(TestUsers.newId())).contentType(ContentType.JSON)
                 .body("{\"handle\":\"" + TestUsers.newHandle() + "\",\"displayName\":\"x\",\"admin\":true}")
