@@ -1,5 +1,7 @@
 package dev.feed.post;
 
+import java.util.function.Function;
+import dev.feed.hotcache.PostRef;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
@@ -139,33 +141,57 @@ public class PostStore {
      * month buckets backwards: the durable listing behind pages past the Redis window.
      */
     public Uni<List<Post>> byAuthor(long authorId, Cursor before, int limit) {
-        return run(prepared().selectBuckets.bind(authorId)).chain(rs -> {
-            List<Integer> buckets = new ArrayList<>();
-            int from = before == null ? Integer.MAX_VALUE : bucketOf(Instant.ofEpochMilli(before.createdAtMillis()));
-            for (Row row : rs.currentPage()) {
-                int b = row.getInt("bucket");
-                if (b <= from) {
-                    buckets.add(b);
-                }
-            }
-            return collect(authorId, buckets, 0, before, limit, new ArrayList<>());
-        });
+        Prepared p = prepared();
+        return walkAuthor(authorId, before, limit, p.selectByAuthor, p.selectByAuthorBefore,
+                row -> new Post(row.getLong("id"), authorId, row.getString("text"), row.getInstant("created_at"), null));
     }
 
-    private Uni<List<Post>> collect(long authorId, List<Integer> buckets, int index, Cursor before, int limit, List<Post> acc) {
-        if (acc.size() >= limit || index >= buckets.size()) {
+    /** Like {@link #byAuthor} without the text: what a timeline past the Redis window needs. */
+    public Uni<List<PostRef>> refsByAuthor(long authorId, Cursor before, int limit) {
+        Prepared p = prepared();
+        return walkAuthor(authorId, before, limit, p.selectRefsByAuthor, p.selectRefsByAuthorBefore,
+                row -> new PostRef(row.getLong("id"), row.getInstant("created_at").toEpochMilli()));
+    }
+
+    /**
+     * Up to {@code limit} rows of one author strictly older than {@code before} (null: from the
+     * newest), newest first. An author's partitions are month buckets; {@code author_buckets} lists
+     * the non-empty ones, so paging back skips empty months instead of probing them.
+     */
+    private <T> Uni<List<T>> walkAuthor(long authorId, Cursor before, int limit, PreparedStatement newest, PreparedStatement older,
+            Function<Row, T> map) {
+        int fromBucket = before == null ? Integer.MAX_VALUE : bucketOf(Instant.ofEpochMilli(before.createdAtMillis()));
+        return run(prepared().selectBuckets.bind(authorId, fromBucket))
+                .chain(rs -> collectBuckets(rs, new ArrayList<>()))
+                .chain(buckets -> readBuckets(authorId, buckets, 0, before, limit, newest, older, map, new ArrayList<>()));
+    }
+
+    private Uni<List<Integer>> collectBuckets(AsyncResultSet rs, List<Integer> acc) {
+        for (Row row : rs.currentPage()) {
+            acc.add(row.getInt("bucket"));
+        }
+        if (!rs.hasMorePages()) {
             return Uni.createFrom().item(acc);
         }
-        Prepared p = prepared();
+        return Uni.createFrom().completionStage(rs.fetchNextPage()).chain(next -> collectBuckets(next, acc));
+    }
+
+    /** Newest bucket first, one query each, stopping as soon as the limit is reached. */
+    private <T> Uni<List<T>> readBuckets(long authorId, List<Integer> buckets, int i, Cursor before, int limit,
+            PreparedStatement newest, PreparedStatement older, Function<Row, T> map, List<T> acc) {
+        if (i >= buckets.size() || acc.size() >= limit) {
+            return Uni.createFrom().item(acc);
+        }
         int want = limit - acc.size();
-        Statement<?> q = before == null
-                ? p.selectByAuthor.bind(authorId, buckets.get(index), want)
-                : p.selectByAuthorBefore.bind(authorId, buckets.get(index), Instant.ofEpochMilli(before.createdAtMillis()), before.postId(), want);
-        return run(q).chain(rs -> {
+        Statement<?> query = before == null
+                ? newest.bind(authorId, buckets.get(i), want)
+                : older.bind(authorId, buckets.get(i), Instant.ofEpochMilli(before.createdAtMillis()), before.postId(), want);
+        return run(query).chain(rs -> {
+            // Limit <= page size: one page holds the whole answer.
             for (Row row : rs.currentPage()) {
-                acc.add(new Post(row.getLong("id"), authorId, row.getString("text"), row.getInstant("created_at"), null));
+                acc.add(map.apply(row));
             }
-            return collect(authorId, buckets, index + 1, before, limit, acc);
+            return readBuckets(authorId, buckets, i + 1, before, limit, newest, older, map, acc);
         });
     }
 
@@ -208,6 +234,8 @@ public class PostStore {
         final PreparedStatement selectBuckets;
         final PreparedStatement selectByAuthor;
         final PreparedStatement selectByAuthorBefore;
+        final PreparedStatement selectRefsByAuthor;
+        final PreparedStatement selectRefsByAuthorBefore;
 
         Prepared(CqlSession s, String ks) {
             insertPost = s.prepare("INSERT INTO " + ks + ".posts (id, author_id, text, created_at) VALUES (?, ?, ?, ?)");
@@ -220,9 +248,12 @@ public class PostStore {
             deleteByAuthor = s.prepare("DELETE FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND created_at = ? AND id = ?");
             selectPending = s.prepare("SELECT post_id, author_id, created_at, kind, WRITETIME(kind) AS wt FROM " + ks + ".pending_fanout WHERE shard = ? LIMIT 1000");
             deletePending = s.prepare("DELETE FROM " + ks + ".pending_fanout USING TIMESTAMP ? WHERE shard = ? AND post_id = ?");
-            selectBuckets = s.prepare("SELECT bucket FROM " + ks + ".author_buckets WHERE author_id = ?");
+            selectBuckets = s.prepare("SELECT bucket FROM " + ks + ".author_buckets WHERE author_id = ? AND bucket <= ?");
             selectByAuthor = s.prepare("SELECT id, text, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? LIMIT ?");
+            // A tuple bound on the clustering key is exact for equal-millisecond posts: (ms, id) < (cursor).
             selectByAuthorBefore = s.prepare("SELECT id, text, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND (created_at, id) < (?, ?) LIMIT ?");
+            selectRefsByAuthor = s.prepare("SELECT id, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? LIMIT ?");
+            selectRefsByAuthorBefore = s.prepare("SELECT id, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND (created_at, id) < (?, ?) LIMIT ?");
         }
     }
 }
