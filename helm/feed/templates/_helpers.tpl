@@ -86,6 +86,14 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "feed.env.common" -}}
 - name: FEED_LOG_JSON
   value: {{ .Values.logJson | quote }}
+- name: FEED_OTEL_ENABLED
+  value: {{ .Values.tracing.enabled | quote }}
+{{- if .Values.tracing.enabled }}
+- name: FEED_OTEL_ENDPOINT
+  value: {{ .Values.tracing.endpoint | quote }}
+- name: FEED_OTEL_SAMPLE_RATIO
+  value: {{ .Values.tracing.sampleRatio | quote }}
+{{- end }}
 - name: FEED_KAFKA_BOOTSTRAP
   value: {{ .Values.kafka.bootstrap | quote }}
 {{- end -}}
@@ -261,6 +269,9 @@ spec:
 {{- if and $svc.autoscaling.enabled (gt (int $svc.autoscaling.minReplicas) (int $svc.autoscaling.maxReplicas)) -}}
 {{- fail (printf "%s.autoscaling.minReplicas must be <= maxReplicas" $key) -}}
 {{- end -}}
+{{- end -}}
+{{- if and .Values.tracing.enabled (not .Values.tracing.endpoint) -}}
+{{- fail "tracing.endpoint is required when tracing.enabled (the OTLP collector, e.g. http://otel-collector:4317)" -}}
 {{- end -}}
 {{- $jwt := .Values.jwt.publicKey -}}
 {{- $sources := 0 -}}

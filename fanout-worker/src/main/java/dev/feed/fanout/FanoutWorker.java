@@ -2,12 +2,14 @@ package dev.feed.fanout;
 
 import dev.feed.fanout.batch.BatchWorker;
 import dev.feed.fanout.dispatch.Dispatcher;
+import dev.feed.fanout.kafka.ConsumerLag;
 import dev.feed.fanout.kafka.ConsumerLoop;
 import dev.feed.fanout.kafka.KafkaClients;
 import dev.feed.fanout.kafka.RecordsHandler;
 import dev.feed.fanout.kafka.TopicSetup;
 import dev.feed.fanout.kafka.TopicsConfig;
 import dev.feed.fanout.merge.RelationEvents;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,14 +40,19 @@ public class FanoutWorker {
     private final Map<Stage, ConsumerLoop> loops = new EnumMap<>(Stage.class);
     private final FanoutConfig config;
     private final TopicSetup topicSetup;
+    private final KafkaClients kafka;
+    private final MeterRegistry registry;
 
     public FanoutWorker(FanoutConfig config, TopicsConfig topics, TopicSetup topicSetup, KafkaClients kafka,
-                        Dispatcher dispatcher, BatchWorker batchWorker, RelationEvents relationEvents) {
+                        Dispatcher dispatcher, BatchWorker batchWorker, RelationEvents relationEvents,
+                        MeterRegistry registry) {
         this.config = config;
         this.topicSetup = topicSetup;
-        loops.put(Stage.DISPATCHER, loop(kafka, group(Dispatcher.GROUP), config.dispatchConcurrency(), topics.posts(), dispatcher));
-        loops.put(Stage.BATCH, loop(kafka, group(BatchWorker.GROUP), config.concurrency(), topics.fanoutBatches(), batchWorker));
-        loops.put(Stage.RELATIONS, loop(kafka, group(RelationEvents.GROUP), config.concurrency(), topics.relations(), relationEvents));
+        this.kafka = kafka;
+        this.registry = registry;
+        loops.put(Stage.DISPATCHER, loop(group(Dispatcher.GROUP), config.dispatchConcurrency(), topics.posts(), dispatcher));
+        loops.put(Stage.BATCH, loop(group(BatchWorker.GROUP), config.concurrency(), topics.fanoutBatches(), batchWorker));
+        loops.put(Stage.RELATIONS, loop(group(RelationEvents.GROUP), config.concurrency(), topics.relations(), relationEvents));
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -79,8 +86,8 @@ public class FanoutWorker {
         return loops.get(stage).isRunning();
     }
 
-    private static ConsumerLoop loop(KafkaClients kafka, String group, int maxPollRecords, String topic,
-                                     RecordsHandler handler) {
-        return new ConsumerLoop(group, kafka.consumerConfig(group, maxPollRecords), List.of(topic), handler);
+    private ConsumerLoop loop(String group, int maxPollRecords, String topic, RecordsHandler handler) {
+        return new ConsumerLoop(group, kafka.consumerConfig(group, maxPollRecords), List.of(topic), handler,
+                new ConsumerLag(registry, group, List.of(topic)));
     }
 }

@@ -2,6 +2,8 @@ package dev.feed.hot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.feed.kafka.ConsumerLag;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -13,6 +15,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -31,16 +34,19 @@ public final class HotChangeConsumer implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final List<String> topics;
     private final Consumer<HotChange> handler;
+    private final ConsumerLag lag;
     private final ObjectMapper json = new ObjectMapper();
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
 
-    public HotChangeConsumer(String bootstrapServers, String instanceId, List<String> topics, Consumer<HotChange> handler) {
+    public HotChangeConsumer(String bootstrapServers, String instanceId, List<String> topics, Consumer<HotChange> handler,
+            MeterRegistry registry) {
+        String group = "feed-hot-" + instanceId;
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "feed-hot-" + instanceId);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "feed-hot-" + instanceId);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -48,6 +54,7 @@ public final class HotChangeConsumer implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props);
         this.topics = List.copyOf(topics);
         this.handler = handler;
+        this.lag = new ConsumerLag(registry, group, this.topics);
         this.thread = new Thread(this::run, "hot-changes-" + instanceId);
         this.thread.setDaemon(true);
     }
@@ -79,7 +86,9 @@ public final class HotChangeConsumer implements AutoCloseable {
                 }
             });
             while (running) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                lag.update(consumer);
+                for (ConsumerRecord<String, String> record : records) {
                     dispatch(record);
                 }
             }

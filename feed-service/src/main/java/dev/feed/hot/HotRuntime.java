@@ -47,7 +47,7 @@ public class HotRuntime {
         if (config.consumerEnabled()) {
             HotNode node = new HotNode(cache, checksums, config.maxRefsPerAuthor(), verifier::verifyLater);
             consumer = new HotChangeConsumer(bootstrap, instance.value(),
-                    List.of(config.postsTopic(), config.changesTopic()), node::handle).start();
+                    List.of(config.postsTopic(), config.changesTopic()), node::handle, registry).start();
         }
         LOG.infof("hot-cache: instance %s, K=%d, patrol every %s", instance, config.maxRefsPerAuthor(), config.patrolInterval());
     }

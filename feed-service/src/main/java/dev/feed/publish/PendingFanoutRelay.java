@@ -3,6 +3,7 @@ package dev.feed.publish;
 import dev.feed.post.PendingFanout;
 import dev.feed.post.PostStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -63,6 +64,7 @@ public class PendingFanoutRelay {
 
     private Uni<PendingFanout> redispatch(PendingFanout pending) {
         String type = "delete".equals(pending.kind()) ? PostEvent.DELETED : PostEvent.PUBLISHED;
-        return publisher.dispatch(pending, type).replaceWith(pending);
+        // The publish request that wrote it is long gone: a late fanout starts a trace of its own.
+        return publisher.dispatch(pending, type, Context.root()).replaceWith(pending);
     }
 }

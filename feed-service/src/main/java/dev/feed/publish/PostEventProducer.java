@@ -2,6 +2,8 @@ package dev.feed.publish;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
@@ -26,8 +28,10 @@ public class PostEventProducer implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
     private final ObjectMapper json;
     private final PublishConfig config;
+    private final KafkaTracing tracing;
 
-    public PostEventProducer(@Identifier("default-kafka-broker") Map<String, Object> kafka, ObjectMapper json, PublishConfig config) {
+    public PostEventProducer(@Identifier("default-kafka-broker") Map<String, Object> kafka, ObjectMapper json, PublishConfig config,
+            KafkaTracing tracing) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get("bootstrap.servers"));
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -41,9 +45,11 @@ public class PostEventProducer implements AutoCloseable {
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
         this.json = json;
         this.config = config;
+        this.tracing = tracing;
     }
 
-    public Uni<Void> send(PostEvent event) {
+    /** @param trace the context the publish span goes under: the publish request's, or root for the relay. */
+    public Uni<Void> send(PostEvent event, Context trace) {
         String value;
         try {
             value = json.writeValueAsString(event);
@@ -52,13 +58,22 @@ public class PostEventProducer implements AutoCloseable {
         }
         ProducerRecord<String, String> record = new ProducerRecord<>(config.topic(), event.authorId(), value);
         // send() may block up to max.block.ms fetching metadata: never on the event loop.
-        return Uni.createFrom().<Void>emitter(em -> producer.send(record, (meta, error) -> {
-            if (error != null) {
-                em.fail(error);
-            } else {
-                em.complete(null);
+        return Uni.createFrom().<Void>emitter(em -> {
+            Span span = tracing.startPublish(trace, record);
+            try {
+                producer.send(record, (meta, error) -> {
+                    KafkaTracing.end(span, meta, error);
+                    if (error != null) {
+                        em.fail(error);
+                    } else {
+                        em.complete(null);
+                    }
+                });
+            } catch (RuntimeException e) {
+                KafkaTracing.end(span, null, e);
+                throw e;
             }
-        })).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -11,6 +11,7 @@ import dev.feed.post.Tombstones;
 import dev.feed.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -56,9 +57,12 @@ public class PublishService {
 
     /** Publishes, or returns the post an earlier request with the same Idempotency-Key made. */
     public Uni<Post> publish(long authorId, String text, Optional<String> idempotencyKey) {
+        // The request's trace, taken now: the steps below complete on the Cassandra driver's
+        // threads, where it is no longer current, and the Kafka event must carry it on.
+        Context trace = Context.current();
         return checkRateLimit(authorId)
                 .chain(() -> assignId(authorId, idempotencyKey))
-                .chain(id -> existingOrNew(id, authorId, text));
+                .chain(id -> existingOrNew(id, authorId, text, trace));
     }
 
     private Uni<Void> checkRateLimit(long authorId) {
@@ -78,23 +82,24 @@ public class PublishService {
                 : posts.reserveIdempotencyKey(authorId, idempotencyKey.get(), candidate);
     }
 
-    private Uni<Post> existingOrNew(long id, long authorId, String text) {
+    private Uni<Post> existingOrNew(long id, long authorId, String text, Context trace) {
         return posts.find(id).chain(found -> found.isPresent()
                 ? Uni.createFrom().item(found.get())
-                : storeAndDispatch(new Post(id, authorId, text, SnowflakeIds.instantOf(id), null)));
+                : storeAndDispatch(new Post(id, authorId, text, SnowflakeIds.instantOf(id), null), trace));
     }
 
     // A retry that adopted a reserved id whose first request died before writing simply writes
     // the post now: the insert is an upsert of the same id, so racing requests converge.
-    private Uni<Post> storeAndDispatch(Post post) {
+    private Uni<Post> storeAndDispatch(Post post, Context trace) {
         return posts.insertWithPendingFanout(post, shardOf(post.id()))
                 .invoke(() -> published.increment())
-                .call(pending -> dispatchWithinRequest(pending, PostEvent.PUBLISHED))
+                .call(pending -> dispatchWithinRequest(pending, PostEvent.PUBLISHED, trace))
                 .replaceWith(post);
     }
 
     /** Deletes the caller's post: 404 if it never existed, 403 if it is someone else's, 204 again if already deleted. */
     public Uni<Void> delete(long callerId, long postId) {
+        Context trace = Context.current(); // as in publish
         return posts.find(postId).chain(found -> {
             Post post = found.orElseThrow(() -> ProblemException.notFound("no post with id " + postId));
             if (post.authorId() != callerId) {
@@ -106,7 +111,7 @@ public class PublishService {
             return posts.tombstone(post, Instant.now(), shardOf(postId))
                     .invoke(() -> deleted.increment())
                     .call(() -> hideFromReads(postId))
-                    .call(pending -> dispatchWithinRequest(pending, PostEvent.DELETED))
+                    .call(pending -> dispatchWithinRequest(pending, PostEvent.DELETED, trace))
                     .replaceWithVoid();
         });
     }
@@ -122,22 +127,23 @@ public class PublishService {
     }
 
     /** The request waits for the dispatch only so long: a slow or absent Kafka is the relay's job, not the caller's. */
-    private Uni<Void> dispatchWithinRequest(PendingFanout pending, String eventType) {
-        return dispatch(pending, eventType).ifNoItem().after(config.dispatchTimeout()).recoverWithItem((Void) null);
+    private Uni<Void> dispatchWithinRequest(PendingFanout pending, String eventType, Context trace) {
+        return dispatch(pending, eventType, trace).ifNoItem().after(config.dispatchTimeout()).recoverWithItem((Void) null);
     }
 
     /**
      * Outbox write, then the Kafka event, then the pending record goes. Never fails: whatever
      * does not happen now is left pending for the relay (and the outbox write is idempotent).
+     * The event carries {@code trace}, so the fanout-worker's spans join that trace.
      */
-    public Uni<Void> dispatch(PendingFanout pending, String eventType) {
+    public Uni<Void> dispatch(PendingFanout pending, String eventType, Context trace) {
         Post post = new Post(pending.postId(), pending.authorId(), null, pending.createdAt(), null);
         PostRef ref = new PostRef(post.id(), post.createdAtMillis());
         Uni<Void> outboxWrite = PostEvent.DELETED.equals(eventType)
                 ? outbox.remove(post.authorId(), post.id())
                 : outbox.push(post.authorId(), ref);
         return outboxWrite
-                .chain(() -> events.send(PostEvent.of(eventType, post)))
+                .chain(() -> events.send(PostEvent.of(eventType, post), trace))
                 .chain(() -> posts.donePending(pending))
                 .onFailure().recoverWithUni(e -> {
                     dispatchDeferred.increment();

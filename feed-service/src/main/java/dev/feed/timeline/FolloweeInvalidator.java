@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.feed.hot.InstanceId;
 import dev.feed.hotcache.HotCache;
+import dev.feed.kafka.ConsumerLag;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -16,6 +18,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -40,6 +43,7 @@ public class FolloweeInvalidator {
     private final TimelineConfig config;
     private final String bootstrap;
     private final String group;
+    private final ConsumerLag lag;
     private final ObjectMapper json = new ObjectMapper();
     private volatile KafkaConsumer<String, String> consumer;
     private volatile boolean running;
@@ -47,12 +51,13 @@ public class FolloweeInvalidator {
     private Thread thread;
 
     public FolloweeInvalidator(FolloweeCache followees, HotCache hotCache, TimelineConfig config, InstanceId instance,
-            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
         this.followees = followees;
         this.hotCache = hotCache;
         this.config = config;
         this.bootstrap = String.valueOf(kafka.get("bootstrap.servers"));
         this.group = "feed-followees-" + instance.value();
+        this.lag = new ConsumerLag(registry, group, List.of(config.relationsTopic()));
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -80,7 +85,9 @@ public class FolloweeInvalidator {
                 consumer = c;
                 c.subscribe(List.of(config.relationsTopic()));
                 while (running) {
-                    for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(500));
+                    lag.update(c);
+                    for (ConsumerRecord<String, String> r : records) {
                         apply(r.value());
                     }
                 }

@@ -10,6 +10,7 @@ import dev.feed.hotcache.HotCache;
 import dev.feed.hotcache.OutboxLoader;
 import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -75,7 +76,7 @@ class HotCacheTwoInstancesTest {
         cacheB = HotCacheProducer.build(config, corruptible, checksums, instanceB);
         HotNode nodeB = new HotNode(cacheB, checksums, config.maxRefsPerAuthor(), author -> { });
         consumerB = new HotChangeConsumer(bootstrap, instanceB, List.of(config.postsTopic(), config.changesTopic()),
-                nodeB::handle).start();
+                nodeB::handle, new SimpleMeterRegistry()).start();
         assertThat(consumerB.awaitAssigned(Duration.ofSeconds(30))).as("instance B subscribed").isTrue();
         assertThat(runtimeA.awaitConsumerAssigned(Duration.ofSeconds(30))).as("instance A subscribed").isTrue();
     }

@@ -65,6 +65,8 @@ class PublishWithKafkaDownTest {
     PublishConfig config;
     @Inject
     ObjectMapper json;
+    @Inject
+    KafkaTracing tracing;
     @ConfigProperty(name = "feed.test.real-kafka", defaultValue = "127.0.0.1:19092")
     String realKafka;
 
@@ -84,7 +86,7 @@ class PublishWithKafkaDownTest {
         assertThat(pendingIds(shard)).as("the pending-fanout record stays until Kafka acknowledges").contains(postId);
 
         try (KafkaConsumer<String, String> consumer = consumerAtEnd();
-                PostEventProducer realProducer = new PostEventProducer(Map.of("bootstrap.servers", realKafka), json, config)) {
+                PostEventProducer realProducer = new PostEventProducer(Map.of("bootstrap.servers", realKafka), json, config, tracing)) {
             PublishService publisher = new PublishService(posts, outbox, realProducer, rateLimiter, tombstones, hydrator, config, new SimpleMeterRegistry());
             PendingFanoutRelay relay = new PendingFanoutRelay(posts, publisher, config, new SimpleMeterRegistry());
 

@@ -116,6 +116,10 @@ class ChartTest {
             "feedServce.replicas|2|additional properties 'feedServce' not allowed",
             "tiers.pushBelow|20000|tiers.pushBelow must be <= tiers.pullAt",
             "jwt.publicKey.existingSecret|feed-jwt|jwt.publicKey: set exactly one of",
+            "tracing.sampleRatio|2|/tracing/sampleRatio'",
+            "tracing.sampleRatio|lots|/tracing/sampleRatio'",
+            "tracing.endpoint|collector:4317|/tracing/endpoint'",
+            "tracing.enabled|true|tracing.endpoint is required when tracing.enabled",
     })
     void template_badValue_failsWithAMessageNamingIt(String key, String value, String message) {
         assertThatThrownBy(() -> template(Map.of(key, value))).isInstanceOf(IllegalStateException.class)
@@ -238,6 +242,24 @@ class ChartTest {
         assertThat(envNames(c)).doesNotHaveDuplicates().doesNotContain("FEED_PG_PASSWORD", "FEED_CASSANDRA_CONTACT_POINTS");
         assertThat(value(c, "FEED_RELATION_URL")).isEqualTo("http://" + RELATION + ":8081");
         assertSecretRef(c, "FEED_INTERNAL_TOKEN", "feed-internal-token", "token");
+    }
+
+    @Test
+    void tracing_isOffByDefault_andOnForEveryServiceWithEndpointAndRatio() {
+        for (String name : COMPONENTS) {
+            Map<String, Object> c = container(defaults.workload(name));
+            assertThat(value(c, "FEED_OTEL_ENABLED")).as(name).isEqualTo("false");
+            assertThat(envNames(c)).as(name).doesNotContain("FEED_OTEL_ENDPOINT");
+        }
+        Manifests traced = Manifests.parse(template(Map.of("tracing.enabled", true,
+                "tracing.endpoint", "http://otel-collector.observability:4317", "tracing.sampleRatio", "0.1")));
+        for (String name : COMPONENTS) {
+            Map<String, Object> c = container(traced.workload(name));
+            assertThat(value(c, "FEED_OTEL_ENABLED")).as(name).isEqualTo("true");
+            assertThat(value(c, "FEED_OTEL_ENDPOINT")).as(name).isEqualTo("http://otel-collector.observability:4317");
+            assertThat(value(c, "FEED_OTEL_SAMPLE_RATIO")).as(name).isEqualTo("0.1");
+            assertThat(envNames(c)).as(name).doesNotHaveDuplicates();
+        }
     }
 
     @Test
@@ -407,7 +429,7 @@ class ChartTest {
                 .map(t -> str(t, "expr")).collect(Collectors.joining("\n"));
         assertThat(exprs).contains("feed_fanout_lag_seconds_bucket", "feed_fanout_deliveries_total",
                 "http_server_requests_seconds_bucket{namespace=~\"$namespace\", uri=\"/v1/timeline\"",
-                "feed_hotcache_hits_total", "feed_hotcache_misses_total", "kafka_consumer_fetch_manager_records_lag_max",
+                "feed_hotcache_hits_total", "feed_hotcache_misses_total", "feed_kafka_consumer_lag",
                 "kafka_consumergroup_lag");
     }
 

@@ -3,6 +3,7 @@ package dev.feed.fanout.batch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.feed.fanout.FanoutConfig;
 import dev.feed.fanout.inbox.InboxStore;
+import dev.feed.fanout.kafka.KafkaTracing;
 import dev.feed.fanout.kafka.PerKey;
 import dev.feed.fanout.kafka.RecordsHandler;
 import dev.feed.fanout.progress.FanoutMetrics;
@@ -32,15 +33,17 @@ public class BatchWorker implements RecordsHandler {
     private final InboxStore inboxes;
     private final ProgressStore progress;
     private final DeadLetters deadLetters;
+    private final KafkaTracing tracing;
     private final FanoutMetrics metrics;
     private final FanoutConfig config;
     private final ObjectMapper json;
 
-    public BatchWorker(InboxStore inboxes, ProgressStore progress, DeadLetters deadLetters, FanoutMetrics metrics,
-                       FanoutConfig config, ObjectMapper json) {
+    public BatchWorker(InboxStore inboxes, ProgressStore progress, DeadLetters deadLetters, KafkaTracing tracing,
+                       FanoutMetrics metrics, FanoutConfig config, ObjectMapper json) {
         this.inboxes = inboxes;
         this.progress = progress;
         this.deadLetters = deadLetters;
+        this.tracing = tracing;
         this.metrics = metrics;
         this.config = config;
         this.json = json;
@@ -53,6 +56,10 @@ public class BatchWorker implements RecordsHandler {
 
     /** Parse, write with retries, and if every attempt failed, dead-letter: the poll goes on either way. */
     Uni<Void> process(ConsumerRecord<String, String> record) {
+        return tracing.process(record, trace -> work(record));
+    }
+
+    private Uni<Void> work(ConsumerRecord<String, String> record) {
         FanoutBatch batch;
         try {
             batch = FanoutBatch.parse(json, record.value());

@@ -5,6 +5,7 @@ import dev.feed.fanout.FanoutConfig;
 import dev.feed.fanout.batch.FanoutBatch;
 import dev.feed.fanout.batch.FanoutOp;
 import dev.feed.fanout.kafka.KafkaClients;
+import dev.feed.fanout.kafka.KafkaTracing;
 import dev.feed.fanout.kafka.PerKey;
 import dev.feed.fanout.kafka.RecordsHandler;
 import dev.feed.fanout.kafka.TopicsConfig;
@@ -13,6 +14,7 @@ import dev.feed.fanout.progress.ProgressStore;
 import dev.feed.fanout.relation.Relations;
 import dev.feed.fanout.relation.Relations.FollowerPage;
 import dev.feed.fanout.relation.Relations.Tier;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.stream.Collectors;
@@ -39,16 +41,18 @@ public class Dispatcher implements RecordsHandler {
     private final Relations relations;
     private final ProgressStore progress;
     private final KafkaClients kafka;
+    private final KafkaTracing tracing;
     private final TopicsConfig topics;
     private final FanoutMetrics metrics;
     private final FanoutConfig config;
     private final ObjectMapper json;
 
-    public Dispatcher(Relations relations, ProgressStore progress, KafkaClients kafka, TopicsConfig topics,
-                      FanoutMetrics metrics, FanoutConfig config, ObjectMapper json) {
+    public Dispatcher(Relations relations, ProgressStore progress, KafkaClients kafka, KafkaTracing tracing,
+                      TopicsConfig topics, FanoutMetrics metrics, FanoutConfig config, ObjectMapper json) {
         this.relations = relations;
         this.progress = progress;
         this.kafka = kafka;
+        this.tracing = tracing;
         this.topics = topics;
         this.metrics = metrics;
         this.config = config;
@@ -62,6 +66,10 @@ public class Dispatcher implements RecordsHandler {
     }
 
     Uni<Void> dispatch(ConsumerRecord<String, String> record) {
+        return tracing.process(record, trace -> dispatch(record, trace));
+    }
+
+    private Uni<Void> dispatch(ConsumerRecord<String, String> record, Context trace) {
         PostEvent event;
         try {
             event = PostEvent.parse(json, record.value());
@@ -72,16 +80,16 @@ public class Dispatcher implements RecordsHandler {
             return Uni.createFrom().voidItem();
         }
         return switch (event.type()) {
-            case PostEvent.PUBLISHED -> fanOut(event, FanoutOp.PUSH);
-            case PostEvent.DELETED -> fanOut(event, FanoutOp.UNPUSH);
+            case PostEvent.PUBLISHED -> fanOut(event, FanoutOp.PUSH, trace);
+            case PostEvent.DELETED -> fanOut(event, FanoutOp.UNPUSH, trace);
             default -> Uni.createFrom().voidItem();
         };
     }
 
     /** Pull-tier authors are merged at read time, so nothing is pushed (or unpushed) for them. */
-    private Uni<Void> fanOut(PostEvent event, FanoutOp op) {
+    private Uni<Void> fanOut(PostEvent event, FanoutOp op, Context trace) {
         return relations.tier(event.authorIdLong())
-                .chain(tier -> tier == Tier.PULL ? skipPullTier(event, op) : emitBatches(event, op));
+                .chain(tier -> tier == Tier.PULL ? skipPullTier(event, op) : emitBatches(event, op, trace));
     }
 
     private Uni<Void> skipPullTier(PostEvent event, FanoutOp op) {
@@ -91,22 +99,24 @@ public class Dispatcher implements RecordsHandler {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> emitBatches(PostEvent event, FanoutOp op) {
+    private Uni<Void> emitBatches(PostEvent event, FanoutOp op, Context trace) {
         long postId = event.postIdLong();
         return progress.start(postId, op)
                 .chain(() -> relations.followerPages(event.authorIdLong(), config.batchSize())
-                        .onItem().transformToUni(page -> send(event, op, page)).merge(SENDS_IN_FLIGHT)
+                        .onItem().transformToUni(page -> send(event, op, page, trace)).merge(SENDS_IN_FLIGHT)
                         .collect().with(Collectors.counting()))
                 .chain(total -> progress.finish(postId, op, total)
                         .invoke(finishedAt -> finishedAt.ifPresent(at -> recordLag(event, op, total, at))))
                 .replaceWithVoid();
     }
 
-    private Uni<Integer> send(PostEvent event, FanoutOp op, FollowerPage page) {
+    /** Each batch task carries the dispatch's trace context: its batch worker's span joins the post's trace. */
+    private Uni<Integer> send(PostEvent event, FanoutOp op, FollowerPage page, Context trace) {
         FanoutBatch batch = FanoutBatch.of(op, event.postIdLong(), event.authorIdLong(), event.createdAtMillis(),
                 page.index(), page.followerIds());
-        return kafka.send(new ProducerRecord<>(topics.fanoutBatches(), batch.key(), batch.toJson(json)))
-                .replaceWith(page.index());
+        ProducerRecord<String, String> task = new ProducerRecord<>(topics.fanoutBatches(), batch.key(), batch.toJson(json));
+        tracing.inject(trace, task.headers());
+        return kafka.send(task).replaceWith(page.index());
     }
 
     /** All batches were done before paging ended (possible with fast workers): the lag ends now. */

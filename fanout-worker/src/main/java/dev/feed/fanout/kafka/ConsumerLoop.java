@@ -34,17 +34,20 @@ public final class ConsumerLoop {
     private final Map<String, Object> config;
     private final List<String> topics;
     private final RecordsHandler handler;
+    private final ConsumerLag lag;
 
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> consumer;
     private volatile CountDownLatch stopSignal = new CountDownLatch(0);
     private Thread thread;
 
-    public ConsumerLoop(String name, Map<String, Object> config, List<String> topics, RecordsHandler handler) {
+    public ConsumerLoop(String name, Map<String, Object> config, List<String> topics, RecordsHandler handler,
+                        ConsumerLag lag) {
         this.name = name;
         this.config = config;
         this.topics = topics;
         this.handler = handler;
+        this.lag = lag;
     }
 
     public synchronized void start() {
@@ -107,6 +110,7 @@ public final class ConsumerLoop {
     private void pollUntilStopped(KafkaConsumer<String, String> c) {
         while (running) {
             ConsumerRecords<String, String> records = c.poll(POLL);
+            lag.update(c);
             if (records.isEmpty()) {
                 continue;
             }

@@ -13,6 +13,7 @@ import dev.feed.fanout.FanoutWorker;
 import dev.feed.fanout.FanoutWorker.Stage;
 import dev.feed.fanout.inbox.InboxConfig;
 import dev.feed.fanout.inbox.InboxStore;
+import dev.feed.fanout.kafka.ConsumerLag;
 import dev.feed.fanout.kafka.ConsumerLoop;
 import dev.feed.fanout.kafka.KafkaClients;
 import dev.feed.fanout.kafka.TopicsConfig;
@@ -20,6 +21,7 @@ import dev.feed.fanout.progress.Progress;
 import dev.feed.fanout.progress.ProgressStore;
 import dev.feed.fanout.support.FakeRelationClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -120,7 +122,8 @@ class KilledWorkerTest {
                         killed.countDown();
                         throw new IllegalStateException("simulated kill after " + written.get() + " batches");
                     }
-                }));
+                }),
+                new ConsumerLag(new SimpleMeterRegistry(), "doomed-batch-worker", List.of(topics.fanoutBatches())));
         doomed.start();
         try {
             assertThat(killed.await(60, TimeUnit.SECONDS)).as("the doomed worker got batches").isTrue();

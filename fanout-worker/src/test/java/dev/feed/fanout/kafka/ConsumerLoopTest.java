@@ -3,6 +3,7 @@ package dev.feed.fanout.kafka;
 import static dev.feed.fanout.support.Fixtures.newId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -41,7 +42,8 @@ class ConsumerLoopTest {
                                 working.countDown();
                             }
                         })
-                        .onItem().delayIt().by(Duration.ofMillis(1500)));
+                        .onItem().delayIt().by(Duration.ofMillis(1500)),
+                untrackedLag(group));
         loop.start();
         assertThat(working.await(60, TimeUnit.SECONDS)).isTrue();
 
@@ -75,12 +77,16 @@ class ConsumerLoopTest {
                         }
                     }
                     return Uni.createFrom().voidItem();
-                });
+                }, untrackedLag(group));
         loop.start();
         try {
             assertThat(secondDelivery.await(60, TimeUnit.SECONDS)).as("the failed poll was delivered again").isTrue();
         } finally {
             loop.stop(Duration.ofSeconds(30));
         }
+    }
+
+    private ConsumerLag untrackedLag(String group) {
+        return new ConsumerLag(new SimpleMeterRegistry(), group, List.of(topics.relations()));
     }
 }
