@@ -9,6 +9,7 @@ import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An author's outbox: a capped Redis ZSET {@code outbox:{authorId}} of post ids scored by
@@ -21,6 +22,9 @@ import java.util.List;
 public class OutboxStore {
     private final Redis redis;
     private final OutboxConfig config;
+
+    /** Member of a warmed outbox that marks it as present, never a post (fanout-worker skips it too). */
+    public static final long SENTINEL = 0L;
 
     public OutboxStore(Redis redis, OutboxConfig config) {
         this.redis = redis;
@@ -40,6 +44,29 @@ public class OutboxStore {
                 .replaceWithVoid();
     }
 
+    /**
+     * Recreates missing outboxes from their authors' complete history (read from Cassandra), in
+     * one round trip. Each gets the sentinel {@value #SENTINEL} (score 0), so an author who never
+     * posted has an outbox that says "nothing" instead of no key, which readers would take as cold.
+     * A union with whatever a concurrent publish added meanwhile, and capped like {@link #push}.
+     */
+    public Uni<Void> warm(Map<Long, List<PostRef>> completeHistories) {
+        if (completeHistories.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Request> batch = new ArrayList<>(completeHistories.size() * 3);
+        completeHistories.forEach((author, refs) -> {
+            Request zadd = Request.cmd(Command.ZADD).arg(key(author)).arg(0).arg(SENTINEL);
+            for (PostRef ref : refs) {
+                zadd.arg(ref.createdAtMillis()).arg(ref.postId());
+            }
+            batch.add(zadd);
+            batch.add(Request.cmd(Command.ZREMRANGEBYRANK).arg(key(author)).arg(0).arg(-(config.maxEntries() + 1)));
+            batch.add(Request.cmd(Command.PEXPIRE).arg(key(author)).arg(config.warmTtl().toMillis()));
+        });
+        return redis.batch(batch).replaceWithVoid();
+    }
+
     public Uni<Void> remove(long authorId, long postId) {
         return redis.send(Request.cmd(Command.ZREM).arg(key(authorId)).arg(postId)).replaceWithVoid();
     }
@@ -51,7 +78,10 @@ public class OutboxStore {
                 .map(OutboxStore::toRefs);
     }
 
-    /** Refs as Redis returns them for {@code ZRANGE ... WITHSCORES} (RESP2 flat or RESP3 pairs), sorted newest first. */
+    /**
+     * Refs as Redis returns them for {@code ZRANGE ... WITHSCORES} (RESP2 flat or RESP3 pairs), sorted
+     * newest first, without the {@link #SENTINEL} (no post has id 0).
+     */
     public static List<PostRef> toRefs(Response response) {
         List<PostRef> refs = new ArrayList<>();
         if (response == null) {
@@ -66,6 +96,7 @@ public class OutboxStore {
                 refs.add(new PostRef(response.get(i).toLong(), response.get(i + 1).toDouble().longValue()));
             }
         }
+        refs.removeIf(ref -> ref.postId() == SENTINEL);
         refs.sort(null);
         return refs;
     }

@@ -1,7 +1,5 @@
 package dev.feed.timeline;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxConfig;
 import dev.feed.outbox.OutboxStore;
@@ -11,32 +9,33 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Many authors' outboxes after a cursor in one pipelined round trip, with Cassandra behind the
  * ones that are cold (no key: the author never posted, or Redis lost it).
  *
- * <p>Authors confirmed empty in Cassandra are remembered for a short while, so a reader who never
- * posted does not cost a Cassandra read on every page. A post they publish lands in their outbox,
- * which is read first, so the memory hides nothing but a post lost from Redis in that short while.
+ * <p>A cold author whose whole history fits the page is written back to Redis (with the outbox
+ * sentinel, so "never posted" becomes an outbox that says so): the next reader of that author, or
+ * the next returning reader who follows 500 mostly silent accounts, reads Redis, not Cassandra.
  */
 @ApplicationScoped
 public class OutboxReader {
+    private static final Logger LOG = Logger.getLogger(OutboxReader.class);
     private final Redis redis;
     private final OutboxConfig outboxConfig;
     private final ArchiveReader archive;
-    private final Cache<Long, Boolean> knownEmpty = Caffeine.newBuilder()
-            .maximumSize(200_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+    private final OutboxStore outboxes;
 
-    public OutboxReader(Redis redis, OutboxConfig outboxConfig, ArchiveReader archive) {
+    public OutboxReader(Redis redis, OutboxConfig outboxConfig, ArchiveReader archive, OutboxStore outboxes) {
         this.redis = redis;
         this.outboxConfig = outboxConfig;
         this.archive = archive;
+        this.outboxes = outboxes;
     }
 
     Uni<Map<Long, Window>> windows(List<Long> authorIds, Cursor cursor, int count) {
@@ -61,17 +60,9 @@ public class OutboxReader {
                 windows.put(authorIds.get(i), ZsetWindows.parse(responses, offset, cursor, count, outboxConfig.maxEntries()));
             }
         }
-        List<Long> cold = new ArrayList<>();
         for (long author : authorIds) {
-            if (!windows.containsKey(author)) {
-                if (knownEmpty.getIfPresent(author) != null) {
-                    windows.put(author, Window.EMPTY);
-                } else {
-                    cold.add(author);
-                }
-            }
+            windows.putIfAbsent(author, null);
         }
-        cold.forEach(author -> windows.put(author, null));
         return windows;
     }
 
@@ -85,16 +76,21 @@ public class OutboxReader {
         if (cold.isEmpty()) {
             return Uni.createFrom().item(windows);
         }
-        return archive.before(cold, cursor, count).map(found -> {
+        return archive.before(cold, cursor, count).chain(found -> {
+            Map<Long, List<PostRef>> complete = new HashMap<>();
             for (long author : cold) {
                 List<PostRef> refs = found.getOrDefault(author, List.of());
-                if (refs.isEmpty() && cursor == null) {
-                    knownEmpty.put(author, Boolean.TRUE);
-                }
                 // Cassandra is complete: a short answer means the author has nothing older.
                 windows.put(author, new Window(refs, null));
+                if (cursor == null && refs.size() < count) {
+                    complete.put(author, refs);
+                }
             }
-            return windows;
+            // Only whole histories go back: a partial one would make the outbox claim an end it does not have.
+            return outboxes.warm(complete)
+                    .onFailure().invoke(e -> LOG.debugf("outbox warm-up skipped: %s", e.toString()))
+                    .onFailure().recoverWithNull()
+                    .replaceWith(windows);
         });
     }
 }
