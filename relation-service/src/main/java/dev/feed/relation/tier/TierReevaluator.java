@@ -6,6 +6,7 @@ import dev.feed.relation.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -97,17 +98,20 @@ public class TierReevaluator {
         }
         long start = System.nanoTime();
         long[] totals = new long[3];
-        return Uni.createFrom().deferred(() -> batchesAfter(0L, hysteresis, totals))
-                .map(v -> new Result(tier.pullAt(), tier.pushBelow(), hysteresis, totals[0], totals[1], totals[2],
-                        Duration.ofNanos(System.nanoTime() - start).toMillis()))
-                .eventually(() -> running.set(false));
-    }
-
-    private Uni<Void> batchesAfter(long afterId, boolean hysteresis, long[] totals) {
-        return Uni.createFrom().deferred(() -> batch(afterId, hysteresis))
-                // A deadlock victim committed nothing: the same batch again is safe.
-                .onFailure(TierReevaluator::isRetryable).retry().withBackOff(Duration.ofMillis(5), Duration.ofMillis(100)).atMost(5)
-                .chain(b -> {
+        long[] after = {0L};
+        // A repeating stream rather than a recursive chain: a graph of millions of users is
+        // thousands of batches, and nested completions that deep would exhaust the stack.
+        return Multi.createBy().repeating()
+                .uni(() -> Uni.createFrom().deferred(() -> batch(after[0], hysteresis))
+                        // A deadlock victim committed nothing: the same batch again is safe.
+                        .onFailure(TierReevaluator::isRetryable).retry().withBackOff(Duration.ofMillis(5), Duration.ofMillis(100)).atMost(5)
+                        .invoke(b -> {
+                            if (b.last() != null) {
+                                after[0] = b.last();
+                            }
+                        }))
+                .whilst(b -> b.last() != null)
+                .onItem().invoke(b -> {
                     totals[0] += b.scanned();
                     totals[1] += b.toPull();
                     totals[2] += b.toPush();
@@ -116,8 +120,11 @@ public class TierReevaluator {
                         movedToPush.increment(b.toPush());
                         relay.nudge();
                     }
-                    return b.last() == null ? Uni.createFrom().voidItem() : batchesAfter(b.last(), hysteresis, totals);
-                });
+                })
+                .collect().last()
+                .map(last -> new Result(tier.pullAt(), tier.pushBelow(), hysteresis, totals[0], totals[1], totals[2],
+                        Duration.ofNanos(System.nanoTime() - start).toMillis()))
+                .eventually(() -> running.set(false));
     }
 
     private Uni<Batch> batch(long afterId, boolean hysteresis) {
