@@ -312,6 +312,7 @@ public final class Bench {
         long author = Long.parseLong(row[0]);
         delivery10kFollowers = Long.parseLong(row[1]);
         List<Long> followers = followersOf(author);
+        delivery10kFollowers = followers.size();
         redisStats.activate(followers, 86_400_000L);
         delivery10k = deliveryProbes(author, followers.size(), quick ? 5 : 20, "delivery probe");
         double perSec = followers.size() / Math.max(0.001, delivery10k.getValueAtPercentile(50) / 1e6);
@@ -395,7 +396,7 @@ public final class Bench {
         }
         report.figure("rebuild", "first read of a returning reader (rebuild), p99", rebuild.getValueAtPercentile(99) / 1000.0, "ms", null,
                 null, warm.size() + " readers following " + env("FEED_BENCH_FOLLOWS", "?") + " accounts each; sequential");
-        double[] rates = quick ? new double[] {200, 400, 700, 1000, 1400, 2000}
+        double[] rates = quick ? new double[] {100, 200, 400, 700, 1000, 1400, 2000}
                 : new double[] {200, 400, 700, 1000, 1400, 2000, 2800, 4000};
         Duration each = Duration.ofSeconds(quick ? 8 : 30);
         List<OpenLoad.Result> steps = new ArrayList<>();
@@ -711,6 +712,11 @@ public final class Bench {
                 .append(firstId).append(',').append(firstId + readers - 1).append(") g ON CONFLICT DO NOTHING;");
         sql.append("INSERT INTO follows (follower_id, followee_id) SELECT r, f FROM generate_series(").append(firstId).append(',')
                 .append(firstId + readers - 1).append(") r, generate_series(2, 501) f ON CONFLICT DO NOTHING;");
+        // Edges written behind relation-service's back: put the counts it keeps (and tiers follow) right.
+        sql.append("UPDATE users u SET follower_count = c.n FROM (SELECT followee_id, count(*) AS n FROM follows "
+                + "WHERE followee_id BETWEEN 2 AND 501 GROUP BY followee_id) c WHERE u.id = c.followee_id AND u.follower_count <> c.n;");
+        sql.append("UPDATE users SET following_count = 500 WHERE id BETWEEN ").append(firstId).append(" AND ").append(firstId + readers - 1)
+                .append(" AND following_count <> 500;");
         psql(sql.toString());
         Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
         try (Resp redis = new Resp("127.0.0.1", redisPort)) {
