@@ -9,9 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 
 /**
  * The load generator's HTTP client: one Vert.x event loop and a keep-alive pool, so on a
@@ -59,23 +57,6 @@ public final class LoadClient implements AutoCloseable {
                     }
                 }));
         return result;
-    }
-
-    /** GETs every path once, at most {@code concurrency} at a time (setup, not measured); returns how many were not 200. */
-    public long getAll(List<String> paths, List<String> tokens, int concurrency) {
-        Semaphore slots = new Semaphore(concurrency);
-        java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
-        for (int i = 0; i < paths.size(); i++) {
-            slots.acquireUninterruptibly();
-            get(paths.get(i), tokens.get(i)).whenComplete((status, err) -> {
-                if (err != null || status != 200) {
-                    failed.incrementAndGet();
-                }
-                slots.release();
-            });
-        }
-        slots.acquireUninterruptibly(concurrency);
-        return failed.get();
     }
 
     @Override
