@@ -1,42 +1,70 @@
 #!/usr/bin/env bash
-# ./feed bench [--quick]: seeds (or reuses) a power-law graph, runs every scenario next to its
-# baseline, writes perf/reports/<timestamp>.md and .json with charts. Needs ./feed up first.
+# ./feed bench [--quick] [--only a,b] [--list]: seeds (or reuses) a power-law graph, runs the
+# scenarios next to their baselines, writes perf/reports/<timestamp>.md and .json with charts.
+# Needs ./feed up first. Scenarios that switch tier thresholds or the hot-cache restart
+# relation-service / feed-service through ./feed restart and put them back on their defaults.
 set -euo pipefail
 source "$(dirname "$0")/../stack/lib.sh"
 
-quick=0
-for a in "$@"; do
-  case "$a" in
-    --quick) quick=1 ;;
-    -h|--help) echo "usage: ./feed bench [--quick]   (quick: ~10 min, full: ~1 h; run ./feed up first)"; exit 0 ;;
-    *) die "unknown option $a" ;;
+quick=0; list=0; args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1; args+=(--quick); shift ;;
+    --only) [ $# -ge 2 ] || die "--only needs scenario names, e.g. --only tiers,storm (./feed bench --list)"
+            args+=(--only "$2"); shift 2 ;;
+    --only=*) args+=(--only "${1#--only=}"); shift ;;
+    --list) list=1; shift ;;
+    -h|--help)
+      cat <<USAGE
+usage: ./feed bench [--quick] [--only name,...] [--list]
+  --quick      ~10 min (full: under 1 h); run ./feed up first
+  --only a,b   only these scenarios, plus those they take baselines from (--list names them)
+  --list       print the scenarios and exit
+USAGE
+      exit 0 ;;
+    *) die "unknown option $1 (./feed bench --help)" ;;
   esac
 done
-if [ "$quick" = 1 ]; then users="${FEED_BENCH_USERS:-20000}"; follows="${FEED_BENCH_FOLLOWS:-20}"
-else users="${FEED_BENCH_USERS:-100000}"; follows="${FEED_BENCH_FOLLOWS:-50}"; fi
-export FEED_BENCH_USERS="$users" FEED_BENCH_FOLLOWS="$follows"
+# One graph for both modes: the delivery scenario needs an author with 100k followers
+# (--celebrity-followers: user N+1 followed by users 1..K), so N is at least 100k.
+users="${FEED_BENCH_USERS:-100000}"
+celebrity="${FEED_BENCH_CELEBRITY:-100000}"
+if [ "$quick" = 1 ]; then follows="${FEED_BENCH_FOLLOWS:-20}"; else follows="${FEED_BENCH_FOLLOWS:-50}"; fi
+export FEED_BENCH_USERS="$users" FEED_BENCH_FOLLOWS="$follows" FEED_BENCH_CELEBRITY="$celebrity"
+# The harness and the ./feed restart it runs see the same ports as this stack.
+export FEED_ROOT FEED_LOCAL FEED_REDIS_PORT FEED_PG_PORT FEED_KAFKA_PORT FEED_KAFKA_CONTROLLER_PORT FEED_CASSANDRA_PORT \
+  FEED_CASSANDRA_STORAGE_PORT
+export FEED_SERVICE_PORT="${FEED_SERVICE_PORT:-8080}" FEED_RELATION_PORT="${FEED_RELATION_PORT:-8081}" FEED_WORKER_PORT="${FEED_WORKER_PORT:-8082}"
 
-for p in "${FEED_SERVICE_PORT:-8080}" "${FEED_RELATION_PORT:-8081}" "${FEED_WORKER_PORT:-8082}"; do
+build_harness() {
+  info "building the harness"
+  (cd "$FEED_ROOT" && "$(mvn_cmd)" -B -q -ntp -pl perf/harness -am -DskipTests package)
+}
+run_harness() {
+  local cp="$FEED_ROOT/perf/harness/target/classes:$(cat "$FEED_ROOT/perf/harness/target/classpath.txt")"
+  (cd "$FEED_ROOT" && java -Djava.awt.headless=true ${FEED_BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -cp "$cp" dev.feed.perf.Bench "$@")
+}
+if [ "$list" = 1 ]; then build_harness; run_harness --list; exit 0; fi
+
+for p in "$FEED_SERVICE_PORT" "$FEED_RELATION_PORT" "$FEED_WORKER_PORT"; do
   curl -fsS "http://127.0.0.1:$p/q/health/ready" >/dev/null 2>&1 || die "a service on :$p is not ready: run ./feed up first"
 done
 command -v redis-benchmark >/dev/null || apt_install redis-tools
 command -v pgbench >/dev/null || die "pgbench not found (Debian package postgresql-contrib / postgresql)"
+command -v wrk >/dev/null || warn "wrk not found: the timeline scenario runs without its closed-model reference (apt-get install wrk)"
 
 # The bench owns the local stack's data: it replaces the graph (users 1..N) when the parameters change.
 marker="$FEED_RUN_DIR/bench-seed"
-want="users=$users follows=$follows"
+want="users=$users follows=$follows celebrity=$celebrity"
 if [ "$(cat "$marker" 2>/dev/null || true)" != "$want" ]; then
   info "seeding the graph: $want (replaces users and follows of the local stack's 'feed' database)"
-  "$FEED_ROOT/feed" seed --users "$users" --follows-per-user "$follows" --reset
+  "$FEED_ROOT/feed" seed --users "$users" --follows-per-user "$follows" --celebrity-followers "$celebrity" --reset
   redis-cli -p "$FEED_REDIS_PORT" --scan --pattern 'inbox:*' | xargs -r -n 1000 redis-cli -p "$FEED_REDIS_PORT" UNLINK >/dev/null
   echo "$want" > "$marker"
 else
   ok "graph already seeded ($want)"
 fi
 
-info "building the harness"
-(cd "$FEED_ROOT" && "$(mvn_cmd)" -B -q -ntp -pl perf/harness -am -DskipTests package)
-cp="$FEED_ROOT/perf/harness/target/classes:$(cat "$FEED_ROOT/perf/harness/target/classpath.txt")"
+build_harness
 mkdir -p "$FEED_ROOT/perf/reports"
-cd "$FEED_ROOT"
-FEED_LOCAL="$FEED_LOCAL" java -Djava.awt.headless=true -Xmx512m -cp "$cp" dev.feed.perf.Bench $([ "$quick" = 1 ] && echo --quick)
+run_harness "${args[@]}"

@@ -4,6 +4,8 @@ import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxConfig;
 import dev.feed.outbox.OutboxStore;
 import dev.feed.post.Cursor;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -26,22 +28,28 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class OutboxReader {
     private static final Logger LOG = Logger.getLogger(OutboxReader.class);
+
     private final Redis redis;
     private final OutboxConfig outboxConfig;
     private final ArchiveReader archive;
     private final OutboxStore outboxes;
+    private final Counter reads;
 
-    public OutboxReader(Redis redis, OutboxConfig outboxConfig, ArchiveReader archive, OutboxStore outboxes) {
+    public OutboxReader(Redis redis, OutboxConfig outboxConfig, ArchiveReader archive, OutboxStore outboxes, MeterRegistry registry) {
         this.redis = redis;
         this.outboxConfig = outboxConfig;
         this.archive = archive;
         this.outboxes = outboxes;
+        // What the hot-cache saves: with it off, every pull-tier followee of every read is one of these.
+        this.reads = Counter.builder("feed.timeline.outbox.reads")
+                .description("Outboxes read (one per author per call: timeline pages and inbox rebuilds)").register(registry);
     }
 
     Uni<Map<Long, Window>> windows(List<Long> authorIds, Cursor cursor, int count) {
         if (authorIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
+        reads.increment(authorIds.size());
         List<Request> batch = new ArrayList<>(authorIds.size() * ZsetWindows.REQUESTS);
         for (long author : authorIds) {
             batch.addAll(ZsetWindows.requests(OutboxStore.key(author), cursor, count));

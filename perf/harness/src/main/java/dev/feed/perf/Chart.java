@@ -66,6 +66,64 @@ public final class Chart {
         draw(title, "achieved requests/s", "p99 latency ms", lines, maxX * 1.1, Math.min(maxY * 1.1, 1000), png, null);
     }
 
+    /** Free-form lines (x, y) per series, e.g. an open-model rate search next to a closed-model reference point. */
+    public static void lines(String title, String xLabel, String yLabel, Map<String, double[][]> series, Path png) {
+        double maxX = 0;
+        double maxY = 0;
+        for (double[][] pts : series.values()) {
+            for (double[] p : pts) {
+                maxX = Math.max(maxX, p[0]);
+                maxY = Math.max(maxY, p[1]);
+            }
+        }
+        draw(title, xLabel, yLabel, series, maxX * 1.1, Math.min(maxY * 1.1, 1000), png, null);
+    }
+
+    /** One bar per label (e.g. per tier mode), value printed on top; for counts and bytes rather than latencies. */
+    public static void bars(String title, String yLabel, Map<String, Double> values, Path png) {
+        double maxY = values.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+        maxY = maxY <= 0 ? 1 : maxY * 1.15;
+        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, W, H);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString(title, L, 30);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int pw = W - L - R;
+        int ph = H - T - B;
+        g.drawRect(L, T, pw, ph);
+        for (int i = 0; i <= 5; i++) {
+            int y = T + ph - i * ph / 5;
+            g.setColor(new Color(0xdddddd));
+            g.drawLine(L + 1, y, L + pw - 1, y);
+            g.setColor(Color.BLACK);
+            g.drawString(String.format("%.4g", maxY * i / 5), 10, y + 4);
+        }
+        g.drawString(yLabel, 10, T - 10);
+        int n = Math.max(1, values.size());
+        int slot = pw / n;
+        int c = 0;
+        for (var e : values.entrySet()) {
+            int x = L + c * slot + slot / 4;
+            int h = (int) (e.getValue() / maxY * ph);
+            g.setColor(PALETTE[c % PALETTE.length]);
+            g.fillRect(x, T + ph - h, slot / 2, h);
+            g.setColor(Color.BLACK);
+            g.drawString(String.format("%.4g", e.getValue()), x, T + ph - h - 5);
+            g.drawString(e.getKey(), x, T + ph + 18);
+            c++;
+        }
+        g.dispose();
+        try {
+            ImageIO.write(img, "png", png.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void draw(String title, String xLabel, String yLabel, Map<String, double[][]> lines, double maxX, double maxY,
             Path png, String[] xTicks) {
         maxX = maxX <= 0 ? 1 : maxX;

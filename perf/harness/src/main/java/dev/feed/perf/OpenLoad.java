@@ -1,7 +1,12 @@
 package dev.feed.perf;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,51 +21,76 @@ import org.HdrHistogram.Recorder;
  * stalls therefore shows the queueing delay its clients would see, instead of hiding it by
  * slowing the generator down (coordinated omission). At most {@code maxInFlight} requests are
  * outstanding; beyond that the generator waits, and the wait counts as latency.
+ *
+ * <p>Two numbers tell the generator's own health apart from the server's: the send lag (how
+ * late after its due time each request was handed to the client: a generator that cannot keep
+ * up, or is descheduled, shows here, not in the server) and the harness process's CPU share.
  */
 public final class OpenLoad {
     private OpenLoad() {
     }
 
+    /**
+     * One step: achieved rate counts completions over the whole step (including the drain after
+     * the last send); {@code errorKinds} names each failure (HTTP status or exception class).
+     */
     public record Result(String name, double targetRate, double achievedRate, long requests, long errors,
-            Histogram histogram, Duration duration) {
+            Histogram histogram, Duration duration, Histogram sendLag, double harnessCpuCores, long harnessGcMillis,
+            Map<String, Long> errorKinds) {
         public double p(double percentile) {
             return histogram.getValueAtPercentile(percentile) / 1000.0;
         }
 
+        public double sendLagP99() {
+            return sendLag.getValueAtPercentile(99) / 1000.0;
+        }
+
         public String summary() {
-            return String.format("%s: target %.0f/s achieved %.0f/s, %d requests, %d errors, p50 %.2f ms p90 %.2f ms p99 %.2f ms p99.9 %.2f ms",
-                    name, targetRate, achievedRate, requests, errors, p(50), p(90), p(99), p(99.9));
+            return String.format("%s: target %.0f/s achieved %.0f/s, %d requests, %d errors%s, p50 %.2f ms p90 %.2f ms p99 %.2f ms p99.9 %.2f ms"
+                            + " max %.1f ms; send lag p99 %.2f ms max %.1f ms; harness CPU %.2f cores, GC %d ms",
+                    name, targetRate, achievedRate, requests, errors, errorKinds.isEmpty() ? "" : " " + errorKinds,
+                    p(50), p(90), p(99), p(99.9), histogram.getMaxValue() / 1000.0,
+                    sendLagP99(), sendLag.getMaxValue() / 1000.0, harnessCpuCores, harnessGcMillis);
         }
     }
 
-    /** Runs {@code op} at {@code rate} per second for {@code duration}; op completes true on success. */
+    /**
+     * Runs {@code op} at {@code rate} per second for {@code duration}; op completes with the HTTP
+     * status (200 is a success) or exceptionally.
+     */
     public static Result run(String name, double rate, Duration duration, int maxInFlight,
-            Supplier<CompletableFuture<Boolean>> op) {
+            Supplier<CompletableFuture<Integer>> op) {
         Recorder recorder = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
+        Histogram sendLag = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        ConcurrentMap<String, AtomicLong> errorKinds = new ConcurrentHashMap<>();
         AtomicLong errors = new AtomicLong();
         AtomicLong done = new AtomicLong();
         Semaphore inFlight = new Semaphore(maxInFlight);
-        long intervalNanos = (long) (1_000_000_000L / rate);
+        double intervalNanos = 1e9 / rate;
         long total = (long) (rate * duration.toNanos() / 1e9);
+        long cpu0 = processCpuNanos();
+        long gc0 = gcMillis();
         long start = System.nanoTime();
         for (long i = 0; i < total; i++) {
-            long due = start + i * intervalNanos;
+            long due = start + (long) (i * intervalNanos);
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
             inFlight.acquireUninterruptibly();
-            CompletableFuture<Boolean> f;
+            sendLag.recordValue(Math.max(0, Math.min((System.nanoTime() - due) / 1000, TimeUnit.SECONDS.toMicros(60))));
+            CompletableFuture<Integer> f;
             try {
                 f = op.get();
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }
-            f.whenComplete((ok, err) -> {
+            f.whenComplete((status, err) -> {
                 long micros = (System.nanoTime() - due) / 1000;
                 recorder.recordValue(Math.max(1, Math.min(micros, TimeUnit.SECONDS.toMicros(60))));
-                if (err != null || !Boolean.TRUE.equals(ok)) {
+                if (err != null || status == null || status != 200) {
                     errors.incrementAndGet();
+                    errorKinds.computeIfAbsent(kind(status, err), k -> new AtomicLong()).incrementAndGet();
                 }
                 done.incrementAndGet();
                 inFlight.release();
@@ -77,8 +107,39 @@ public final class OpenLoad {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        long tookNanos = System.nanoTime() - start;
+        double cpuCores = (processCpuNanos() - cpu0) / (double) tookNanos;
         Histogram h = recorder.getIntervalHistogram();
-        return new Result(name, rate, done.get() / (took.toNanos() / 1e9), done.get() + lost, errors.get() + lost, h, took);
+        Map<String, Long> kinds = new TreeMap<>();
+        errorKinds.forEach((k, v) -> kinds.put(k, v.get()));
+        if (lost > 0) {
+            kinds.put("unanswered after 30 s", lost);
+        }
+        return new Result(name, rate, done.get() / (tookNanos / 1e9), done.get() + lost, errors.get() + lost, h,
+                Duration.ofNanos(tookNanos), sendLag, cpuCores, gcMillis() - gc0, kinds);
+    }
+
+    private static String kind(Integer status, Throwable err) {
+        if (err == null) {
+            return "HTTP " + status;
+        }
+        Throwable t = err;
+        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName();
+    }
+
+    private static long gcMillis() {
+        long ms = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }

@@ -30,6 +30,11 @@ public final class Report {
     private final List<Figure> figures = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final List<String> charts = new ArrayList<>();
+    private final List<Table> tables = new ArrayList<>();
+
+    /** A side-by-side view (e.g. one column per tier mode) printed under the figures. */
+    public record Table(String title, List<String> header, List<List<String>> rows, String note) {
+    }
 
     public Report(Path reportsDir) {
         this.stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
@@ -48,6 +53,12 @@ public final class Report {
     public Path chart(String name) {
         charts.add(stamp + "/" + name);
         return chartDir().resolve(name);
+    }
+
+    public void table(String title, List<String> header, List<List<String>> rows, String note) {
+        tables.add(new Table(title, header, rows, note));
+        System.out.println("    " + title + ": " + header);
+        rows.forEach(r -> System.out.println("      " + r));
     }
 
     public void parameter(String key, Object value) {
@@ -86,6 +97,7 @@ public final class Report {
             json.put("machine", machine());
             json.put("parameters", parameters);
             json.put("figures", figures);
+            json.put("tables", tables);
             json.put("notes", notes);
             json.put("charts", charts);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(stamp + ".json").toFile(), json);
@@ -102,6 +114,17 @@ public final class Report {
                         f.baseline() == null ? "" : String.format("%.2f", f.baseline()),
                         f.ratio() == null ? "" : String.format("%.3f", f.ratio()),
                         f.note() == null ? "" : f.note()));
+            }
+            for (Table t : tables) {
+                md.append("\n## ").append(t.title()).append("\n\n");
+                md.append("| ").append(String.join(" | ", t.header())).append(" |\n");
+                md.append("|---").append("|---:".repeat(t.header().size() - 1)).append("|\n");
+                for (List<String> row : t.rows()) {
+                    md.append("| ").append(String.join(" | ", row)).append(" |\n");
+                }
+                if (t.note() != null) {
+                    md.append("\n").append(t.note()).append("\n");
+                }
             }
             if (!notes.isEmpty()) {
                 md.append("\n## Notes\n\n");

@@ -30,6 +30,16 @@ public final class Shell {
         }
     }
 
+    /** True if {@code name} is an executable on the PATH. */
+    public static boolean which(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** requests/s from {@code redis-benchmark --csv} output (first data row, second column). */
     public static double redisBenchmarkRps(String csv) {
         for (String line : csv.split("\n")) {

@@ -24,6 +24,15 @@ public final class Tokens {
         this.issuer = issuer;
     }
 
+    /**
+     * Signs ahead, on all cores: an RSA signature costs about a millisecond, and signing on the
+     * load generator's thread during a measured step would stall it (requests sent late, counted
+     * as latency).
+     */
+    public void warm(java.util.Collection<Long> userIds) {
+        userIds.parallelStream().forEach(this::forUser);
+    }
+
     public String forUser(long userId) {
         return cache.computeIfAbsent(userId, this::sign);
     }

@@ -16,10 +16,27 @@ class OpenLoadTest {
         AtomicInteger calls = new AtomicInteger();
         OpenLoad.Result r = OpenLoad.run("t", 200, Duration.ofMillis(500), 16, () -> {
             int n = calls.incrementAndGet();
-            return CompletableFuture.completedFuture(n % 10 != 0);
+            return CompletableFuture.completedFuture(n % 10 != 0 ? 200 : 503);
         });
         assertThat(r.requests()).isEqualTo(100);
         assertThat(r.errors()).isEqualTo(10);
+        assertThat(r.errorKinds()).containsExactly(java.util.Map.entry("HTTP 503", 10L));
+    }
+
+    @Test
+    void run_generatorStalledBySlowSends_showsInTheSendLag_notOnlyInLatency() {
+        // Each send blocks the generator thread for 20 ms (as signing a token on it would), at a
+        // 5 ms interval: requests leave later and later, and the send lag says so.
+        OpenLoad.Result r = OpenLoad.run("slow sender", 200, Duration.ofMillis(300), 16, () -> {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture(200);
+        });
+        assertThat(r.sendLagP99()).isGreaterThan(100);
+        assertThat(r.p(99)).isGreaterThan(100);
     }
 
     @Test
@@ -30,9 +47,9 @@ class OpenLoadTest {
         try {
             AtomicInteger calls = new AtomicInteger();
             OpenLoad.Result r = OpenLoad.run("stall", 100, Duration.ofMillis(500), 1, () -> {
-                CompletableFuture<Boolean> f = new CompletableFuture<>();
+                CompletableFuture<Integer> f = new CompletableFuture<>();
                 long delay = calls.getAndIncrement() == 0 ? 200 : 0;
-                timer.schedule(() -> f.complete(true), delay, TimeUnit.MILLISECONDS);
+                timer.schedule(() -> f.complete(200), delay, TimeUnit.MILLISECONDS);
                 return f;
             });
             // 50 requests: ~19 were due during the stall and waited for the single slot.

@@ -43,11 +43,33 @@ public class EventLog {
     }
 
     public Uni<Void> tierChanged(long authorId, String tier, long followerCount) {
+        return append(TIER_CHANGED, Long.toString(authorId), tierChangedPayload(authorId, tier, followerCount));
+    }
+
+    /**
+     * The relay row of a tier change, for writers that insert many rows in one statement (the tier
+     * re-evaluation): the same type, key and payload as {@link #tierChanged}, so consumers cannot
+     * tell which path wrote it.
+     */
+    public Row tierChangedRow(long authorId, String tier, long followerCount) {
+        Map<String, Object> payload = tierChangedPayload(authorId, tier, followerCount);
+        try {
+            return new Row((String) payload.get("eventId"), TIER_CHANGED, Long.toString(authorId), json.writeValueAsString(payload));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One {@code relation_events} row before insertion: event id (uuid), type, Kafka key, JSON payload. */
+    public record Row(String eventId, String type, String key, String payload) {
+    }
+
+    private static Map<String, Object> tierChangedPayload(long authorId, String tier, long followerCount) {
         Map<String, Object> payload = envelope(TIER_CHANGED);
         payload.put("authorId", Long.toString(authorId));
         payload.put("tier", tier);
         payload.put("followerCount", followerCount);
-        return append(TIER_CHANGED, Long.toString(authorId), payload);
+        return payload;
     }
 
     /** The Kafka key of follow events: every event of one pair lands on one partition, in order. */

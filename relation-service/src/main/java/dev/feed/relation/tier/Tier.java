@@ -41,4 +41,13 @@ public class Tier {
         }
         return current;
     }
+
+    /**
+     * The tier of an author placed from its count alone, with no history: pull from {@code pullAt}
+     * followers, else push. That is how {@code ./feed seed} assigns tiers, and what a re-evaluation
+     * without hysteresis restores.
+     */
+    public String fresh(long followers) {
+        return followers >= pullAt ? PULL : PUSH;
+    }
 }

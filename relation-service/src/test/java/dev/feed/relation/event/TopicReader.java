@@ -13,11 +13,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a whole topic, from the beginning to its current end, as a fresh consumer group would see it. */
-final class TopicReader {
+public final class TopicReader {
     private TopicReader() {
     }
 
-    static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic) {
+    public static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "relation-test-" + UUID.randomUUID());
