@@ -90,9 +90,12 @@ public class ProblemMappers {
         return Problem.of(status, title.toLowerCase().replace(' ', '-'), title, e.getMessage()).toResponse();
     }
 
-    /** A dependency (relation-service, a store) refused or timed out: the client may retry. */
+    /**
+     * A dependency (relation-service, a store) refused, timed out or dropped the connection (seen
+     * when relation-service restarts under load: "Connection was closed"): the client may retry.
+     */
     @ServerExceptionMapper({io.vertx.core.http.ConnectionPoolTooBusyException.class, java.util.concurrent.TimeoutException.class,
-            io.vertx.core.VertxException.class})
+            io.vertx.core.VertxException.class, java.io.IOException.class, jakarta.ws.rs.ProcessingException.class})
     public Response unavailable(Exception e) {
         LOG.warnf("dependency unavailable: %s", e.toString());
         return Response.fromResponse(Problem.of(503, "unavailable", "Service Unavailable",
