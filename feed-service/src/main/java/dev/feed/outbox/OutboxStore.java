@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An author's outbox: a capped Redis ZSET {@code outbox:{authorId}} of post ids scored by
@@ -62,7 +63,9 @@ public class OutboxStore {
             }
             batch.add(zadd);
             batch.add(Request.cmd(Command.ZREMRANGEBYRANK).arg(key(author)).arg(0).arg(-(config.maxEntries() + 1)));
-            batch.add(Request.cmd(Command.PEXPIRE).arg(key(author)).arg(config.warmTtl().toMillis()));
+            // 75-100% of the TTL: outboxes warmed together (one rebuild reads 500) must not go cold together
+            long ttl = config.warmTtl().toMillis();
+            batch.add(Request.cmd(Command.PEXPIRE).arg(key(author)).arg(ttl - ThreadLocalRandom.current().nextLong(ttl / 4 + 1)));
         });
         return redis.batch(batch).replaceWithVoid();
     }
