@@ -58,7 +58,8 @@ class OpenApiDocumentTest {
             new Endpoint("GET", "/internal/v1/authors/{id}/follower-ids", codes(200, 400, 401), codes()),
             new Endpoint("GET", "/internal/v1/users/{id}/followees", codes(200, 400, 401), codes()),
             new Endpoint("GET", "/internal/v1/authors/{id}/tier", codes(200, 400, 401, 404), codes()),
-            new Endpoint("POST", "/internal/v1/users/lookup", codes(200, 400, 401), codes(413, 415)));
+            new Endpoint("POST", "/internal/v1/users/lookup", codes(200, 400, 401), codes(413, 415)),
+            new Endpoint("POST", "/internal/v1/tiers/reevaluate", codes(200, 400, 401, 409), codes()));
 
     /** What smallrye-openapi writes when an annotation is missing: a documented operation never says only this. */
     private static final Set<String> GENERATED_DESCRIPTIONS = Set.of("OK", "Created", "No Content", "Bad Request",
