@@ -1,7 +1,5 @@
 package dev.feed.post;
 
-import java.util.function.Function;
-import dev.feed.hotcache.PostRef;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
@@ -9,9 +7,13 @@ import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.feed.hotcache.PostRef;
 import dev.feed.schema.CassandraConfig;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /** Durable posts in Cassandra, read and written at the configured consistency (LOCAL_QUORUM). */
 @ApplicationScoped
@@ -204,6 +208,19 @@ public class PostStore {
     static Post toPost(Row row) {
         return new Post(row.getLong("id"), row.getLong("author_id"), row.getString("text"),
                 row.getInstant("created_at"), row.getInstant("deleted_at"));
+    }
+
+    /**
+     * Prepares every statement at startup, after the schema migrator (priority 10). Lazily, the
+     * first use could fall on a Cassandra driver thread (inside a chain after an async result), where
+     * the driver refuses the blocking prepare: the first reads after a restart answered 500.
+     */
+    void prepareOnStart(@Observes @Priority(20) StartupEvent event) {
+        try {
+            prepared();
+        } catch (RuntimeException e) {
+            Logger.getLogger(PostStore.class).warnf("preparing CQL statements at startup failed, retried on first use: %s", e.toString());
+        }
     }
 
     private Prepared prepared() {
