@@ -248,6 +248,15 @@ public class Relay {
     /** Sends the rows in order; the acknowledged prefix is returned, so a retry resumes exactly at the first failure. */
     private Sent send(RowSet<Row> rows) {
         KafkaProducer<String, String> p = producer();
+        try {
+            // Metadata first: without it the first record's future fails (topic not there yet) while
+            // a later record of the same pair may already go out once the topic appears, ahead of
+            // the event it follows. Nothing is sent until the topic is known.
+            p.partitionsFor(config.topic());
+        } catch (RuntimeException e) {
+            closeProducer();
+            return new Sent(List.of(), e);
+        }
         List<Long> seqs = new ArrayList<>();
         List<Future<RecordMetadata>> futures = new ArrayList<>();
         Exception failure = null;
