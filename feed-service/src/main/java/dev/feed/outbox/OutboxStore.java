@@ -92,15 +92,31 @@ public class OutboxStore {
         }
         if (response.size() > 0 && response.get(0).size() == 2 && response.get(0).type() == io.vertx.redis.client.ResponseType.MULTI) {
             for (Response pair : response) {
-                refs.add(new PostRef(pair.get(0).toLong(), pair.get(1).toDouble().longValue()));
+                refs.add(new PostRef(pair.get(0).toLong(), scoreMillis(pair.get(1))));
             }
         } else {
             for (int i = 0; i + 1 < response.size(); i += 2) {
-                refs.add(new PostRef(response.get(i).toLong(), response.get(i + 1).toDouble().longValue()));
+                refs.add(new PostRef(response.get(i).toLong(), scoreMillis(response.get(i + 1))));
             }
         }
         refs.removeIf(ref -> ref.postId() == SENTINEL);
         refs.sort(null);
         return refs;
+    }
+
+    /**
+     * A score is whole milliseconds, which RESP2 sends as a decimal string: parsed as a long, not
+     * through a double parser (that showed in profiles of the timeline read). RESP3 sends a double.
+     */
+    static long scoreMillis(Response score) {
+        if (score.type() == io.vertx.redis.client.ResponseType.NUMBER) {
+            return score.toDouble().longValue();
+        }
+        String text = score.toString();
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return (long) Double.parseDouble(text); // "1.7e12" or a fraction: not ours, but tolerated
+        }
     }
 }

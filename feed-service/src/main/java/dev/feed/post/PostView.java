@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.feed.author.Author;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -22,13 +20,11 @@ public record PostView(
         @Schema(required = true, format = "date-time", pattern = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$",
                 description = "ISO-8601 UTC with milliseconds.", examples = "2025-12-01T09:06:40.123Z")
         String createdAt) {
-    private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
     public static PostView of(Post post, Author author) {
         return new PostView(post.id(), author, post.text(), format(post.createdAt()));
     }
 
     public static String format(Instant at) {
-        return ISO_MILLIS.format(at);
+        return IsoMillis.format(at.toEpochMilli());
     }
 }

@@ -9,6 +9,7 @@ import dev.feed.post.PostStore;
 import dev.feed.post.SnowflakeIds;
 import dev.feed.post.Tombstones;
 import dev.feed.problem.ProblemException;
+import dev.feed.timeline.HomeInboxStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.context.Context;
@@ -30,6 +31,7 @@ public class PublishService {
 
     private final PostStore posts;
     private final OutboxStore outbox;
+    private final HomeInboxStore inbox;
     private final PostEventProducer events;
     private final RateLimiter rateLimiter;
     private final Tombstones tombstones;
@@ -40,10 +42,11 @@ public class PublishService {
     private final Counter deleted;
     private final Counter dispatchDeferred;
 
-    public PublishService(PostStore posts, OutboxStore outbox, PostEventProducer events, RateLimiter rateLimiter,
+    public PublishService(PostStore posts, OutboxStore outbox, HomeInboxStore inbox, PostEventProducer events, RateLimiter rateLimiter,
             Tombstones tombstones, PostHydrator hydrator, PublishConfig config, MeterRegistry metrics) {
         this.posts = posts;
         this.outbox = outbox;
+        this.inbox = inbox;
         this.events = events;
         this.rateLimiter = rateLimiter;
         this.tombstones = tombstones;
@@ -132,17 +135,17 @@ public class PublishService {
     }
 
     /**
-     * Outbox write, then the Kafka event, then the pending record goes. Never fails: whatever
+     * Outbox write, the author's own inbox (delivery to self), then the Kafka event, then the pending record goes. Never fails: whatever
      * does not happen now is left pending for the relay (and the outbox write is idempotent).
      * The event carries {@code trace}, so the fanout-worker's spans join that trace.
      */
     public Uni<Void> dispatch(PendingFanout pending, String eventType, Context trace) {
         Post post = new Post(pending.postId(), pending.authorId(), null, pending.createdAt(), null);
         PostRef ref = new PostRef(post.id(), post.createdAtMillis());
-        Uni<Void> outboxWrite = PostEvent.DELETED.equals(eventType)
-                ? outbox.remove(post.authorId(), post.id())
-                : outbox.push(post.authorId(), ref);
+        boolean deletion = PostEvent.DELETED.equals(eventType);
+        Uni<Void> outboxWrite = deletion ? outbox.remove(post.authorId(), post.id()) : outbox.push(post.authorId(), ref);
         return outboxWrite
+                .chain(() -> deletion ? inbox.removeOwn(post.authorId(), post.id()) : inbox.pushOwn(post.authorId(), ref))
                 .chain(() -> events.send(PostEvent.of(eventType, post), trace))
                 .chain(() -> posts.donePending(pending))
                 .onFailure().recoverWithUni(e -> {

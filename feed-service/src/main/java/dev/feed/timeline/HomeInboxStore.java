@@ -26,6 +26,18 @@ public class HomeInboxStore {
     static final String BUILDING = "building";
     static final String NO_FLOOR = "none";
     private static final int HEADER = 4;
+    /**
+     * KEYS[1] inbox; ARGV score, member, max entries. The same push fanout-worker makes into a
+     * follower's inbox: only into an inbox that exists (an inactive author is rebuilt by pull,
+     * own outbox included), trimmed to the cap; ZCARD is the existence check.
+     */
+    private static final String PUSH_IF_ACTIVE = """
+            local size = redis.call('ZCARD', KEYS[1])
+            if size == 0 then return 0 end
+            local new = redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+            if size + new > tonumber(ARGV[3]) then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1)) end
+            return new
+            """;
     private static final String RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
     private final Redis redis;
@@ -56,7 +68,7 @@ public class HomeInboxStore {
     /** Refreshes the reader's activity and reads one page, in one round trip. */
     Uni<InboxRead> touchAndRead(long userId, Cursor cursor, int count) {
         long ttl = config.ttl().toMillis();
-        List<Request> batch = new ArrayList<>(HEADER + ZsetWindows.REQUESTS);
+        List<Request> batch = new ArrayList<>(HEADER + ZsetWindows.requestCount(cursor));
         batch.add(Request.cmd(Command.PEXPIRE).arg(key(userId)).arg(ttl));
         batch.add(Request.cmd(Command.PEXPIRE).arg(floorKey(userId)).arg(ttl));
         batch.add(Request.cmd(Command.GET).arg(floorKey(userId)));
@@ -82,6 +94,23 @@ public class HomeInboxStore {
 
     private static Cursor parseFloor(String raw) {
         return raw == null || NO_FLOOR.equals(raw) ? null : Cursor.parse(raw);
+    }
+
+    // ---- the author's own posts (PublishService): delivered to self, as fanout delivers to followers ----
+
+    /**
+     * Puts the author's own new post into their inbox, if they are active, so their reads need
+     * no outbox read of their own. Idempotent: a retried dispatch re-adds the same member.
+     */
+    public Uni<Void> pushOwn(long authorId, PostRef ref) {
+        return redis.send(Request.cmd(Command.EVAL).arg(PUSH_IF_ACTIVE).arg(1).arg(key(authorId))
+                        .arg(ref.createdAtMillis()).arg(ref.postId()).arg(config.maxEntries()))
+                .replaceWithVoid();
+    }
+
+    /** Takes the author's deleted post out of their inbox (tombstones already hide it; this frees the slot). */
+    public Uni<Void> removeOwn(long authorId, long postId) {
+        return redis.send(Request.cmd(Command.ZREM).arg(key(authorId)).arg(postId)).replaceWithVoid();
     }
 
     // ---- rebuild bookkeeping (InboxRebuilder) ----

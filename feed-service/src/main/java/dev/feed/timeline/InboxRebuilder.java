@@ -60,11 +60,19 @@ public class InboxRebuilder {
     private Uni<Void> rebuildHoldingLock(long userId, Followees followees, String token) {
         long start = System.nanoTime();
         return inbox.open(userId)
-                .chain(() -> outboxes.windows(followees.push(), null, inboxConfig.maxEntries()))
+                .chain(() -> outboxes.windows(pushedTo(userId, followees), null, inboxConfig.maxEntries()))
                 .map(this::mergeForInbox)
                 .chain(rebuilt -> inbox.fill(userId, rebuilt.refs(), rebuilt.floor()))
                 .onTermination().call(() -> inbox.unlock(userId, token))
                 .invoke(() -> rebuildTimer.record(Duration.ofNanos(System.nanoTime() - start)));
+    }
+
+    /** Whose posts an inbox holds: the push-tier followees' and the reader's own (delivered to self on publish). */
+    private static List<Long> pushedTo(long userId, Followees followees) {
+        List<Long> authors = new ArrayList<>(followees.push().size() + 1);
+        authors.addAll(followees.push());
+        authors.add(userId);
+        return authors;
     }
 
     private Uni<Void> awaitOther(long userId, Followees followees, long deadlineNanos) {

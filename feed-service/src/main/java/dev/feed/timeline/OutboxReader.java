@@ -50,7 +50,7 @@ public class OutboxReader {
             return Uni.createFrom().item(Map.of());
         }
         reads.increment(authorIds.size());
-        List<Request> batch = new ArrayList<>(authorIds.size() * ZsetWindows.REQUESTS);
+        List<Request> batch = new ArrayList<>(authorIds.size() * ZsetWindows.requestCount(cursor));
         for (long author : authorIds) {
             batch.addAll(ZsetWindows.requests(OutboxStore.key(author), cursor, count));
         }
@@ -62,9 +62,9 @@ public class OutboxReader {
     private Map<Long, Window> parse(List<Long> authorIds, List<Response> responses, Cursor cursor, int count) {
         Map<Long, Window> windows = new HashMap<>();
         for (int i = 0; i < authorIds.size(); i++) {
-            int offset = i * ZsetWindows.REQUESTS;
+            int offset = i * ZsetWindows.requestCount(cursor);
             // A missing key is "unknown", not "empty": leave it out so Cassandra answers for it.
-            if (ZsetWindows.size(responses, offset) > 0) {
+            if (ZsetWindows.size(responses, offset, cursor) > 0) {
                 windows.put(authorIds.get(i), ZsetWindows.parse(responses, offset, cursor, count, outboxConfig.maxEntries()));
             }
         }

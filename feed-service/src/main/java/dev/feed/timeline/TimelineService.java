@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The home timeline: the reader's inbox (push-tier followees), the pull-tier followees' recent
- * posts (hot-cache, else outbox, else Cassandra) and the reader's own outbox, merged newest first
- * by (createdAt, id) and hydrated.
+ * The home timeline: the reader's inbox (push-tier followees' posts and the reader's own, both
+ * delivered on publish) and the pull-tier followees' recent posts (hot-cache, else outbox, else
+ * Cassandra), merged newest first by (createdAt, id) and hydrated.
  *
  * <p>Each source is a {@link Window} that vouches for its posts down to a floor. Candidates above
  * the newest floor come from Redis and memory; if they do not fill the page, the rest continues
@@ -86,7 +86,7 @@ public class TimelineService {
 
     private Uni<Candidates> candidates(long readerId, Followees f, Cursor cursor, int want) {
         return Uni.combine().all()
-                .unis(inboxWindow(readerId, f, cursor, want), pulledWindows(readerId, f, cursor, want))
+                .unis(inboxWindow(readerId, f, cursor, want), pulledWindows(f, cursor, want))
                 .asTuple()
                 .chain(t -> {
                     List<Window> windows = new ArrayList<>(t.getItem2());
@@ -115,12 +115,11 @@ public class TimelineService {
                         : afterRebuild(readerId, f, cursor, want, attempts - 1));
     }
 
-    // ---- step 3: pull-tier followees (hot-cache, else outbox, else Cassandra) and the reader's own posts ----
+    // ---- step 3: pull-tier followees (hot-cache, else outbox, else Cassandra) ----
 
-    private Uni<List<Window>> pulledWindows(long readerId, Followees f, Cursor cursor, int want) {
+    private Uni<List<Window>> pulledWindows(Followees f, Cursor cursor, int want) {
         List<Window> windows = new ArrayList<>();
         List<Long> fromOutbox = new ArrayList<>();
-        fromOutbox.add(readerId);
         for (long author : f.pull()) {
             Window hot = hotWindow(author, cursor, want);
             if (hot != null) {

@@ -11,24 +11,27 @@ import java.util.List;
 
 /**
  * Reads a page of a post ZSET (inbox or outbox: member = id, score = createdAt millis) after a
- * cursor, as a fixed group of {@link #REQUESTS} commands that callers put into one pipelined batch.
+ * cursor, as a group of {@link #requestCount} commands that callers put into one pipelined batch.
  *
  * <p>Scores are milliseconds, so a cursor cannot be expressed as one score bound: posts sharing
  * the cursor's millisecond are read whole (few by construction) and filtered by id, posts in
  * older milliseconds are read with an exclusive bound and LIMIT. No over-fetch guess is needed.
  */
 final class ZsetWindows {
-    static final int REQUESTS = 4;
     /** Member that marks a live inbox that may be empty; never a post. */
     static final long SENTINEL = 0L;
 
     private ZsetWindows() {
     }
 
+    /** Commands in one group: a first page needs no read of the cursor's millisecond. */
+    static int requestCount(Cursor cursor) {
+        return cursor == null ? 3 : 4;
+    }
+
     static List<Request> requests(String key, Cursor cursor, int count) {
-        List<Request> requests = new ArrayList<>(REQUESTS);
+        List<Request> requests = new ArrayList<>(requestCount(cursor));
         if (cursor == null) {
-            requests.add(Request.cmd(Command.ECHO).arg("-"));
             requests.add(range(key, "+inf", count));
         } else {
             requests.add(Request.cmd(Command.ZRANGE).arg(key).arg(cursor.createdAtMillis()).arg(cursor.createdAtMillis())
@@ -48,8 +51,8 @@ final class ZsetWindows {
     }
 
     /** ZCARD of a group: 0 means the key does not exist. */
-    static long size(List<Response> responses, int offset) {
-        return responses.get(offset + 2).toLong();
+    static long size(List<Response> responses, int offset, Cursor cursor) {
+        return responses.get(offset + requestCount(cursor) - 2).toLong();
     }
 
     /**
@@ -58,14 +61,15 @@ final class ZsetWindows {
      */
     static Window parse(List<Response> responses, int offset, Cursor cursor, int count, int cap) {
         List<PostRef> refs = new ArrayList<>();
+        int at = offset;
         if (cursor != null) {
-            for (PostRef ref : OutboxStore.toRefs(responses.get(offset))) {
+            for (PostRef ref : OutboxStore.toRefs(responses.get(at++))) {
                 if (ref.postId() != SENTINEL && cursor.isBefore(ref)) {
                     refs.add(ref);
                 }
             }
         }
-        for (PostRef ref : OutboxStore.toRefs(responses.get(offset + 1))) {
+        for (PostRef ref : OutboxStore.toRefs(responses.get(at))) {
             if (ref.postId() != SENTINEL) {
                 refs.add(ref);
             }
@@ -75,8 +79,8 @@ final class ZsetWindows {
             refs = new ArrayList<>(refs.subList(0, count));
         }
         Cursor floor = null;
-        List<PostRef> oldest = OutboxStore.toRefs(responses.get(offset + 3));
-        if (size(responses, offset) >= cap && !oldest.isEmpty()) {
+        List<PostRef> oldest = OutboxStore.toRefs(responses.get(at + 2));
+        if (size(responses, offset, cursor) >= cap && !oldest.isEmpty()) {
             floor = Window.at(oldest.get(0));
         }
         return new Window(refs, floor);

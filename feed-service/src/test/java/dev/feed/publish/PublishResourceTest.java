@@ -13,11 +13,16 @@ import dev.feed.post.PostStore;
 import dev.feed.relation.RelationClient;
 import dev.feed.testing.FakeRelation;
 import dev.feed.testing.Tokens;
+import dev.feed.timeline.HomeInboxStore;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +31,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +42,8 @@ class PublishResourceTest {
     PostStore posts;
     @Inject
     OutboxStore outbox;
+    @Inject
+    Redis redis;
 
     private final FakeRelation relation = new FakeRelation();
     private long author;
@@ -200,6 +208,37 @@ class PublishResourceTest {
                 .body("detail", containsString("limit"));
         given().auth().oauth2(token).queryParam("cursor", "nope").get("/v1/users/" + author + "/posts").then().statusCode(400)
                 .body("detail", containsString("cursor"));
+    }
+
+    @Test
+    void publish_activeAuthor_isDeliveredToTheirOwnInbox_andDeleteTakesItOut() {
+        given().auth().oauth2(token).get("/v1/timeline").then().statusCode(200); // first read: the author is active
+        long id = Long.parseLong(publish(token, "{\"text\":\"to self\"}", null).then().statusCode(201).extract().path("id"));
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(inboxIds(author)).contains(id));
+        given().auth().oauth2(token).get("/v1/timeline").then().statusCode(200).body("items[0].id", equalTo(Long.toString(id)));
+
+        given().auth().oauth2(token).delete("/v1/posts/" + id).then().statusCode(204);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(inboxIds(author)).doesNotContain(id));
+    }
+
+    @Test
+    void publish_inactiveAuthor_createsNoInbox_andTheirFirstReadRebuildsItWithTheirOwnPosts() {
+        long id = Long.parseLong(publish(token, "{\"text\":\"before my first read\"}", null).then().statusCode(201).extract().path("id"));
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(outbox.recent(author, 5).await().indefinitely()).extracting(PostRef::postId).contains(id));
+        assertThat(redis.send(Request.cmd(Command.EXISTS).arg(HomeInboxStore.key(author))).await().indefinitely().toInteger())
+                .as("delivery to self, like fanout, never creates an inbox").isZero();
+
+        given().auth().oauth2(token).get("/v1/timeline").then().statusCode(200).body("items[0].id", equalTo(Long.toString(id)));
+        assertThat(inboxIds(author)).as("the rebuild pulls the reader's own outbox too").contains(id);
+    }
+
+    private List<Long> inboxIds(long user) {
+        List<Long> ids = new ArrayList<>();
+        redis.send(Request.cmd(Command.ZRANGE).arg(HomeInboxStore.key(user)).arg(0).arg(-1)).await().indefinitely()
+                .forEach(member -> ids.add(member.toLong()));
+        return ids;
     }
 
     private static Response publish(String token, String body, String idempotencyKey) {

@@ -70,6 +70,7 @@ final class Fixture {
     PostRef publishSameMillisecond(long author, long... followers) {
         PostRef ref = durable(author);
         outbox.push(author, ref).await().indefinitely();
+        pushToLiveInboxes(ref, author); // delivery to self (PublishService#dispatch)
         pushToLiveInboxes(ref, followers);
         // The change broadcast of the publish path (Kafka, tested in dev.feed.hot), delivered in-process.
         hotCache.onChange(author).toCompletableFuture().join();

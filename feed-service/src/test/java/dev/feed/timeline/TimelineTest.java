@@ -112,7 +112,7 @@ class TimelineTest {
         for (int i = 0; i < 4; i++) {
             expected.add(fx.publish(pushAuthor, reader));
             expected.add(fx.publish(pullAuthor));          // pull tier: never pushed
-            expected.add(fx.publish(reader));              // own post: only in the reader's outbox
+            expected.add(fx.publish(reader));              // own post: delivered to the reader's own inbox
         }
         expected.add(fx.publishSameMillisecond(pullAuthor));
         expected.add(fx.publishSameMillisecond(pushAuthor, reader));
