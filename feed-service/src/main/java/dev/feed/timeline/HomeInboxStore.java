@@ -1,5 +1,6 @@
 package dev.feed.timeline;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.feed.hotcache.PostRef;
 import dev.feed.post.Cursor;
 import io.smallrye.mutiny.Uni;
@@ -25,7 +26,6 @@ import java.util.List;
 public class HomeInboxStore {
     static final String BUILDING = "building";
     static final String NO_FLOOR = "none";
-    private static final int HEADER = 4;
     /**
      * KEYS[1] inbox; ARGV score, member, max entries. The same push fanout-worker makes into a
      * follower's inbox: only into an inbox that exists (an inactive author is rebuilt by pull,
@@ -42,10 +42,12 @@ public class HomeInboxStore {
 
     private final Redis redis;
     private final InboxConfig config;
+    private final ActivityRefresh activity;
 
     public HomeInboxStore(Redis redis, InboxConfig config) {
         this.redis = redis;
         this.config = config;
+        this.activity = new ActivityRefresh(config.refreshInterval(), Ticker.systemTicker());
     }
 
     public static String key(long userId) {
@@ -65,22 +67,29 @@ public class HomeInboxStore {
     record InboxRead(State state, Window window) {
     }
 
-    /** Refreshes the reader's activity and reads one page, in one round trip. */
+    /**
+     * Reads one page, and refreshes the reader's activity if it is due, in one round trip. The
+     * inbox's existence is its ZCARD (an existing ZSET is never empty: a live inbox keeps at least
+     * its sentinel until it fills up).
+     */
     Uni<InboxRead> touchAndRead(long userId, Cursor cursor, int count) {
-        long ttl = config.ttl().toMillis();
-        List<Request> batch = new ArrayList<>(HEADER + ZsetWindows.requestCount(cursor));
-        batch.add(Request.cmd(Command.PEXPIRE).arg(key(userId)).arg(ttl));
-        batch.add(Request.cmd(Command.PEXPIRE).arg(floorKey(userId)).arg(ttl));
+        boolean refresh = activity.due(userId);
+        List<Request> batch = new ArrayList<>(3 + ZsetWindows.requestCount(cursor));
+        if (refresh) {
+            long ttl = config.ttl().toMillis();
+            batch.add(Request.cmd(Command.PEXPIRE).arg(key(userId)).arg(ttl));
+            batch.add(Request.cmd(Command.PEXPIRE).arg(floorKey(userId)).arg(ttl));
+        }
         batch.add(Request.cmd(Command.GET).arg(floorKey(userId)));
-        batch.add(Request.cmd(Command.EXISTS).arg(lockKey(userId)));
         batch.addAll(ZsetWindows.requests(key(userId), cursor, count));
-        return redis.batch(batch).map(r -> toRead(r, cursor, count));
+        int header = refresh ? 3 : 1;
+        return redis.batch(batch).map(r -> toRead(userId, r, header, cursor, count));
     }
 
-    private InboxRead toRead(List<Response> r, Cursor cursor, int count) {
-        boolean exists = r.get(0).toInteger() == 1;
-        String floor = r.get(2) == null ? null : r.get(2).toString();
-        if (!exists) {
+    private InboxRead toRead(long userId, List<Response> r, int header, Cursor cursor, int count) {
+        String floor = r.get(header - 1) == null ? null : r.get(header - 1).toString();
+        if (ZsetWindows.size(r, header, cursor) == 0) {
+            activity.forget(userId);
             return new InboxRead(State.MISSING, Window.EMPTY);
         }
         // Only an unfinished rebuild (floor BUILDING) hides the inbox; the lock alone may be a
@@ -88,7 +97,7 @@ public class HomeInboxStore {
         if (BUILDING.equals(floor)) {
             return new InboxRead(State.REBUILDING, Window.EMPTY);
         }
-        Window window = ZsetWindows.parse(r, HEADER, cursor, count, config.maxEntries());
+        Window window = ZsetWindows.parse(r, header, cursor, count, config.maxEntries());
         return new InboxRead(State.LIVE, new Window(window.refs(), Window.newer(window.floor(), parseFloor(floor))));
     }
 

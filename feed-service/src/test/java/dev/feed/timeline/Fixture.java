@@ -11,13 +11,17 @@ import dev.feed.post.Post;
 import dev.feed.post.PostStore;
 import dev.feed.post.SnowflakeIds;
 import dev.feed.post.Tombstones;
+import dev.feed.relation.RelationClient;
 import dev.feed.schema.CassandraConfig;
+import io.quarkus.test.junit.QuarkusMock;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,13 +30,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * Writes posts the way publish and fanout do (Cassandra, outbox, live inboxes only) without their
  * HTTP API, and reads timelines over HTTP. Times are synthetic but recent and strictly controlled,
  * so tests can put several posts in one millisecond.
  */
-final class Fixture {
+@Dependent
+class Fixture {
     private final PostStore posts;
     private final OutboxStore outbox;
     private final Redis redis;
@@ -44,8 +50,11 @@ final class Fixture {
     final AtomicLong clock = new AtomicLong(System.currentTimeMillis() - 3_600_000L);
     private final SnowflakeIds ids = new SnowflakeIds(ThreadLocalRandom.current().nextInt(1024), clock::get);
 
-    Fixture(PostStore posts, OutboxStore outbox, Redis redis, CqlSession session, CassandraConfig cassandra, int inboxCap,
-            HotCache hotCache, Tombstones tombstones) {
+    private final FolloweeCache followees;
+
+    @Inject
+    Fixture(PostStore posts, OutboxStore outbox, Redis redis, CqlSession session, CassandraConfig cassandra, InboxConfig inboxConfig,
+            HotCache hotCache, Tombstones tombstones, FolloweeCache followees) {
         this.hotCache = hotCache;
         this.tombstones = tombstones;
         this.posts = posts;
@@ -53,7 +62,16 @@ final class Fixture {
         this.redis = redis;
         this.session = session;
         this.cassandra = cassandra;
-        this.inboxCap = inboxCap;
+        this.inboxCap = inboxConfig.maxEntries();
+        this.followees = followees;
+    }
+
+    /** A fresh fake relation-service for this test, and no followee lists cached from earlier tests. */
+    FakeRelation freshRelation() {
+        FakeRelation relation = new FakeRelation();
+        QuarkusMock.installMockForType(relation.client(), RelationClient.class, RestClient.LITERAL);
+        followees.invalidateAll();
+        return relation;
     }
 
     static long newUser() {
@@ -108,6 +126,10 @@ final class Fixture {
 
     boolean inboxExists(long user) {
         return redis.send(Request.cmd(Command.EXISTS).arg(HomeInboxStore.key(user))).await().indefinitely().toInteger() == 1;
+    }
+
+    void expireInboxIn(long user, Duration ttl) {
+        redis.send(Request.cmd(Command.PEXPIRE).arg(HomeInboxStore.key(user)).arg(ttl.toMillis())).await().indefinitely();
     }
 
     long inboxTtlMillis(long user) {

@@ -6,15 +6,9 @@ import static dev.feed.timeline.Fixture.newestFirst;
 import static dev.feed.timeline.Fixture.page;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import dev.feed.hotcache.HotCache;
 import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxStore;
-import dev.feed.post.PostStore;
-import dev.feed.post.Tombstones;
-import dev.feed.relation.RelationClient;
-import dev.feed.schema.CassandraConfig;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -23,7 +17,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,33 +32,18 @@ class HotCacheOffTest {
     }
 
     @Inject
-    PostStore posts;
-    @Inject
     OutboxStore outbox;
     @Inject
     Redis redis;
     @Inject
-    CqlSession session;
-    @Inject
-    CassandraConfig cassandra;
-    @Inject
-    InboxConfig inboxConfig;
-    @Inject
-    FolloweeCache followees;
-    @Inject
     HotCache hotCache;
     @Inject
-    Tombstones tombstones;
-
+    Fixture fx;
     private FakeRelation relation;
-    private Fixture fx;
 
     @BeforeEach
     void setUp() {
-        relation = new FakeRelation();
-        QuarkusMock.installMockForType(relation.client(), RelationClient.class, RestClient.LITERAL);
-        followees.invalidateAll();
-        fx = new Fixture(posts, outbox, redis, session, cassandra, inboxConfig.maxEntries(), hotCache, tombstones);
+        relation = fx.freshRelation();
     }
 
     @Test

@@ -3,13 +3,8 @@ package dev.feed.timeline;
 import static dev.feed.timeline.Fixture.newUser;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import dev.feed.hotcache.HotCache;
 import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxStore;
-import dev.feed.post.PostStore;
-import dev.feed.post.Tombstones;
-import dev.feed.schema.CassandraConfig;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -20,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Cold outboxes (no Redis key) against the real Redis and Cassandra. */
@@ -29,28 +23,11 @@ class OutboxReaderTest {
     @Inject
     OutboxReader reader;
     @Inject
-    PostStore posts;
-    @Inject
     OutboxStore outbox;
     @Inject
     Redis redis;
     @Inject
-    CqlSession session;
-    @Inject
-    CassandraConfig cassandra;
-    @Inject
-    InboxConfig inboxConfig;
-    @Inject
-    HotCache hotCache;
-    @Inject
-    Tombstones tombstones;
-
-    private Fixture fx;
-
-    @BeforeEach
-    void setUp() {
-        fx = new Fixture(posts, outbox, redis, session, cassandra, inboxConfig.maxEntries(), hotCache, tombstones);
-    }
+    Fixture fx;
 
     private List<PostRef> durablePosts(long author, int n) {
         List<PostRef> refs = new ArrayList<>();

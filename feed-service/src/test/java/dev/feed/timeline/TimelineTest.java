@@ -10,20 +10,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import dev.feed.hotcache.HotCache;
 import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxStore;
-import dev.feed.post.Tombstones;
 import dev.feed.post.PostStore;
-import dev.feed.relation.RelationClient;
-import dev.feed.schema.CassandraConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.redis.client.Redis;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +28,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,30 +40,19 @@ class TimelineTest {
     @Inject
     Redis redis;
     @Inject
-    CqlSession session;
-    @Inject
-    CassandraConfig cassandra;
-    @Inject
     InboxConfig inboxConfig;
     @Inject
-    FolloweeCache followees;
-    @Inject
     HotCache hotCache;
-
-    @Inject
-    Tombstones tombstones;
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    Fixture fx;
     private FakeRelation relation;
-    private Fixture fx;
 
     @BeforeEach
     void setUp() {
-        relation = new FakeRelation();
-        QuarkusMock.installMockForType(relation.client(), RelationClient.class, RestClient.LITERAL);
-        followees.invalidateAll();
-        fx = new Fixture(posts, outbox, redis, session, cassandra, inboxConfig.maxEntries(), hotCache, tombstones);
+        relation = fx.freshRelation();
     }
 
     @Test
@@ -98,6 +82,18 @@ class TimelineTest {
         assertThat(page.getString("nextCursor")).isNull();
         assertThat(fx.inboxExists(reader)).isTrue();
         assertThat(fx.inboxTtlMillis(reader)).isGreaterThan(inboxConfig.ttl().toMillis() - 60_000);
+    }
+
+    @Test
+    void timeline_laterReadsWithinTheRefreshInterval_doNotRewriteTheActivityTtl() {
+        long reader = newUser();
+        page(reader, 20, null); // first read: rebuilt, TTL set
+        assertThat(fx.inboxTtlMillis(reader)).isGreaterThan(inboxConfig.ttl().toMillis() - 60_000);
+        fx.expireInboxIn(reader, Duration.ofMinutes(10));
+
+        page(reader, 20, null);
+        assertThat(fx.inboxTtlMillis(reader)).as("refreshed at most once per %s", inboxConfig.refreshInterval())
+                .isBetween(1L, Duration.ofMinutes(10).toMillis());
     }
 
     @Test
