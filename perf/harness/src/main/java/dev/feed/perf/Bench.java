@@ -412,12 +412,7 @@ public final class Bench {
             // Every reader's first read (its rebuild) happens before the measured steps: the steps
             // measure steady-state reads of active readers.
             activate(load, ids, "timeline");
-            // Unmeasured. A feed-service started moments ago (./feed up, a storm or tiers restart)
-            // still compiles its read path for tens of seconds: 5 s at 100/s left it at ~5 ms of CPU
-            // per read in the first steps. A closed loop gets through enough reads to warm it.
-            if (Wrk.available()) {
-                Wrk.run(feedUrl + TIMELINE, ids.stream().map(tokens::forUser).toList(), 1, 16, quick ? 15 : 30);
-            }
+            warmServer(ids);
             // Opens the harness client's connections and warms its own JIT at a gentle rate.
             OpenLoad.run("warm-up", 100, Duration.ofSeconds(5), 1024, () -> load.get(TIMELINE, tokens.forUser(pick(ids))));
             for (double rate : rates) {
@@ -574,6 +569,18 @@ public final class Bench {
     private HttpRequest timeline(long reader) {
         return HttpRequest.newBuilder(URI.create(feedUrl + TIMELINE))
                 .header("Authorization", "Bearer " + tokens.forUser(reader)).timeout(Duration.ofSeconds(10)).GET().build();
+    }
+
+    /**
+     * Unmeasured. A feed-service started moments ago (./feed up, a storm or tiers restart) still
+     * compiles its read path for tens of seconds: 5 s at 100/s left it at ~5 ms of CPU per read
+     * in the first timeline steps, and the storm's two freshly restarted runs had tails set by
+     * whichever compiled later. A closed loop (wrk, when installed) gets through enough reads.
+     */
+    private void warmServer(List<Long> readers) throws Exception {
+        if (Wrk.available()) {
+            Wrk.run(feedUrl + TIMELINE, readers.stream().map(tokens::forUser).toList(), 1, 16, quick ? 15 : 30);
+        }
     }
 
     /** The obvious first design: one SQL query over follows and posts in PostgreSQL. */
@@ -755,6 +762,7 @@ public final class Bench {
                 try (LoadClient load = new LoadClient(feedUrl, 64)) {
                     // Every reader active (inbox rebuilt) before measuring, in both runs.
                     activate(load, readers, label);
+                    warmServer(readers);
                     OpenLoad.run("storm warm-up", readRate(), Duration.ofSeconds(quick ? 3 : 15), 1024, () -> load.get(TIMELINE, tokens.forUser(pick(readers))));
                     runs.put(label, measureReads("storm, " + label, load, readers, storm));
                 }
