@@ -135,9 +135,10 @@ public class PublishService {
     }
 
     /**
-     * Outbox write, the author's own inbox (delivery to self), then the Kafka event, then the pending record goes. Never fails: whatever
-     * does not happen now is left pending for the relay (and the outbox write is idempotent).
-     * The event carries {@code trace}, so the fanout-worker's spans join that trace.
+     * Outbox write, the author's own inbox (delivery to self), then the Kafka event, then the
+     * pending record goes. Never fails: whatever does not happen now is left pending for the relay
+     * (both Redis writes are idempotent). The event carries {@code trace}, so the fanout-worker's
+     * spans join that trace.
      */
     public Uni<Void> dispatch(PendingFanout pending, String eventType, Context trace) {
         Post post = new Post(pending.postId(), pending.authorId(), null, pending.createdAt(), null);
