@@ -4,9 +4,11 @@ import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxConfig;
 import dev.feed.outbox.OutboxStore;
 import dev.feed.post.Cursor;
+import dev.feed.post.Tombstones;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
@@ -33,13 +35,16 @@ public class OutboxReader {
     private final OutboxConfig outboxConfig;
     private final ArchiveReader archive;
     private final OutboxStore outboxes;
+    private final Tombstones tombstones;
     private final Counter reads;
 
-    public OutboxReader(Redis redis, OutboxConfig outboxConfig, ArchiveReader archive, OutboxStore outboxes, MeterRegistry registry) {
+    public OutboxReader(Redis redis, OutboxConfig outboxConfig, ArchiveReader archive, OutboxStore outboxes, Tombstones tombstones,
+            MeterRegistry registry) {
         this.redis = redis;
         this.outboxConfig = outboxConfig;
         this.archive = archive;
         this.outboxes = outboxes;
+        this.tombstones = tombstones;
         // What the hot-cache saves: with it off, every pull-tier followee of every read is one of these.
         this.reads = Counter.builder("feed.timeline.outbox.reads")
                 .description("Outboxes read (one per author per call: timeline pages and inbox rebuilds)").register(registry);
@@ -96,9 +101,35 @@ public class OutboxReader {
             }
             // Only whole histories go back: a partial one would make the outbox claim an end it does not have.
             return outboxes.warm(complete)
+                    .chain(() -> dropDeletedAfterWarm(complete))
                     .onFailure().invoke(e -> LOG.debugf("outbox warm-up skipped: %s", e.toString()))
                     .onFailure().recoverWithNull()
                     .replaceWith(windows);
+        });
+    }
+
+    /**
+     * A delete can land between the Cassandra read and the write-back: its outbox ZREM then ran
+     * before the ZADD (on a key that did not exist yet) and the post would sit in the outbox until
+     * trimmed. A delete marks its tombstone before it removes from the outbox, so checking the
+     * tombstones after the write-back catches every such post: either its tombstone is visible
+     * now, or its ZREM is still to come.
+     */
+    private Uni<Void> dropDeletedAfterWarm(Map<Long, List<PostRef>> warmed) {
+        Map<Long, Long> authorOf = new HashMap<>();
+        warmed.forEach((author, refs) -> refs.forEach(ref -> authorOf.put(ref.postId(), author)));
+        if (authorOf.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tombstones.deleted(new ArrayList<>(authorOf.keySet())).chain(deleted -> {
+            if (deleted.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            List<Request> batch = new ArrayList<>(deleted.size());
+            for (long postId : deleted) {
+                batch.add(Request.cmd(Command.ZREM).arg(OutboxStore.key(authorOf.get(postId))).arg(postId));
+            }
+            return redis.batch(batch).replaceWithVoid();
         });
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxStore;
+import dev.feed.post.Tombstones;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -26,6 +27,8 @@ class OutboxReaderTest {
     OutboxStore outbox;
     @Inject
     Redis redis;
+    @Inject
+    Tombstones tombstones;
     @Inject
     Fixture fx;
 
@@ -85,6 +88,20 @@ class OutboxReaderTest {
         assertThat(outboxMembers(author)).containsExactly("0");
         assertThat(read(author, 20).refs()).isEmpty();
         assertThat(outbox.recent(author, 10).await().indefinitely()).isEmpty();
+    }
+
+    @Test
+    void writeBack_leavesOutAPostDeletedWhileItWasRead() {
+        long author = newUser();
+        List<PostRef> history = durablePosts(author, 3);
+        long deletedMeanwhile = history.get(1).postId();
+        // Cassandra still says live (read before the delete reached it); the delete's tombstone is already marked.
+        tombstones.mark(deletedMeanwhile).await().indefinitely();
+
+        read(author, 20);
+
+        assertThat(outboxMembers(author)).contains("0", Long.toString(history.get(0).postId()), Long.toString(history.get(2).postId()))
+                .doesNotContain(Long.toString(deletedMeanwhile));
     }
 
     @Test
