@@ -1,0 +1,62 @@
+package dev.feed.redis;
+
+import io.netty.channel.EventLoop;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Routes each call to the Redis client of the event loop it is made on.
+ *
+ * <p>Why: vertx-redis-client 4.5 binds every pooled connection of a client to the event loop that
+ * was current when the client was created. With one client, every reply of every request is
+ * parsed on that one loop, and a request from another loop hops there and back; under load that
+ * loop saturates first (measured: 28.8 s against 20.5 s of CPU in a 30 s run, perf/README.md).
+ * With a client per loop, a request's Redis I/O stays on the loop that serves its HTTP request.
+ * Calls from outside any event loop (Kafka consumer threads, the hot-cache loader, tests) use the
+ * first client.
+ */
+final class EventLoopRedis implements Redis {
+    private final Map<EventLoop, Redis> byLoop;
+    private final Redis fallback;
+
+    EventLoopRedis(Map<EventLoop, Redis> byLoop, Redis fallback) {
+        this.byLoop = Map.copyOf(byLoop);
+        this.fallback = fallback;
+    }
+
+    private Redis client() {
+        Context context = Vertx.currentContext();
+        if (context instanceof ContextInternal internal && context.isEventLoopContext()) {
+            return byLoop.getOrDefault(internal.nettyEventLoop(), fallback);
+        }
+        return fallback;
+    }
+
+    @Override
+    public Future<RedisConnection> connect() {
+        return client().connect();
+    }
+
+    @Override
+    public Future<Response> send(Request request) {
+        return client().send(request);
+    }
+
+    @Override
+    public Future<List<Response>> batch(List<Request> requests) {
+        return client().batch(requests);
+    }
+
+    @Override
+    public void close() {
+        byLoop.values().forEach(Redis::close);
+    }
+}
