@@ -19,9 +19,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * {@code ./feed bench [--quick] [--only a,b]}: every scenario next to its baseline, measured in
@@ -342,7 +349,7 @@ public final class Bench {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + " " + i + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 201) {
                 report.note(text + ": publish failed: " + r.statusCode() + " " + r.body());
-                Thread.sleep(1000);
+                pause(Duration.ofSeconds(1)); // a rate limit or a restart: give it a moment before the next probe
                 continue;
             }
             String postId = JSON.readTree(r.body()).get("id").asText();
@@ -358,20 +365,22 @@ public final class Bench {
         return latency;
     }
 
-    private JsonNode awaitFanout(String postId, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(workerUrl + "/admin/fanout/" + postId)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                JsonNode n = JSON.readTree(r.body());
-                if (n.path("complete").asBoolean(false)) {
-                    return n;
+    /** The worker's progress record of the post once complete, or null if it is not within the timeout. */
+    private JsonNode awaitFanout(String postId, Duration timeout) {
+        AtomicReference<JsonNode> complete = new AtomicReference<>();
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(workerUrl + "/admin/fanout/" + postId)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && JSON.readTree(r.body()).path("complete").asBoolean(false)) {
+                    complete.set(JSON.readTree(r.body()));
                 }
-            }
-            Thread.sleep(50);
+                return complete.get() != null;
+            });
+        } catch (ConditionTimeoutException e) {
+            return null;
         }
-        return null;
+        return complete.get();
     }
 
     /**
@@ -583,6 +592,11 @@ public final class Bench {
         }
     }
 
+    /** Waits on a timer, not on a sleeping thread of our own. */
+    private static void pause(Duration duration) {
+        CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(duration.toMillis(), TimeUnit.MILLISECONDS)).join();
+    }
+
     /** The obvious first design: one SQL query over follows and posts in PostgreSQL. */
     private void naiveSql() throws Exception {
         psql("DROP TABLE IF EXISTS bench_posts; CREATE TABLE bench_posts (id bigint PRIMARY KEY, author_id bigint NOT NULL, "
@@ -740,16 +754,36 @@ public final class Bench {
         tokens.warm(readers);
         tokens.forUser(celebrity);
         int stormPosts = (int) (readWindow().toSeconds() * 2 / 3);
+        // One post every 1.5 s on a timer, for as long as the read window lasts.
         Runnable storm = () -> {
-            for (int i = 0; i < stormPosts; i++) {
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+            CountDownLatch posted = new CountDownLatch(stormPosts);
+            AtomicInteger next = new AtomicInteger();
+            timer.scheduleAtFixedRate(() -> {
+                int i = next.getAndIncrement();
+                if (i >= stormPosts) {
+                    return;
+                }
                 try {
                     http.send(HttpRequest.newBuilder(URI.create(feedUrl + "/v1/posts")).header("Authorization", "Bearer " + tokens.forUser(celebrity))
                             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"storm " + i + "\"}")).build(),
                             HttpResponse.BodyHandlers.discarding());
-                    Thread.sleep(1500);
+                    posted.countDown();
                 } catch (Exception e) {
-                    return;
+                    // as before: a failed post ends the storm (the read window still runs to its end)
+                    report.note("storm stopped after post " + i + " failed: " + e);
+                    next.set(stormPosts);
+                    while (posted.getCount() > 0) {
+                        posted.countDown();
+                    }
                 }
+            }, 0, 1500, TimeUnit.MILLISECONDS);
+            try {
+                posted.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                timer.shutdownNow();
             }
         };
         Map<String, ReadCost> runs = new LinkedHashMap<>();

@@ -84,24 +84,9 @@ public final class Chart {
         double maxY = values.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
         maxY = maxY <= 0 ? 1 : maxY * 1.15;
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString(title, L, 30);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        Graphics2D g = frame(img, title, maxY, "%.4g");
         int pw = W - L - R;
         int ph = H - T - B;
-        g.drawRect(L, T, pw, ph);
-        for (int i = 0; i <= 5; i++) {
-            int y = T + ph - i * ph / 5;
-            g.setColor(new Color(0xdddddd));
-            g.drawLine(L + 1, y, L + pw - 1, y);
-            g.setColor(Color.BLACK);
-            g.drawString(String.format("%.4g", maxY * i / 5), 10, y + 4);
-        }
         g.drawString(yLabel, 10, T - 10);
         int n = Math.max(1, values.size());
         int slot = pw / n;
@@ -116,12 +101,7 @@ public final class Chart {
             g.drawString(e.getKey(), x, T + ph + 18);
             c++;
         }
-        g.dispose();
-        try {
-            ImageIO.write(img, "png", png.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        write(g, img, png);
     }
 
     private static void draw(String title, String xLabel, String yLabel, Map<String, double[][]> lines, double maxX, double maxY,
@@ -129,24 +109,9 @@ public final class Chart {
         maxX = maxX <= 0 ? 1 : maxX;
         maxY = maxY <= 0 ? 1 : maxY;
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString(title, L, 30);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        Graphics2D g = frame(img, title, maxY, "%.1f");
         int pw = W - L - R;
         int ph = H - T - B;
-        g.drawRect(L, T, pw, ph);
-        for (int i = 0; i <= 5; i++) {
-            int y = T + ph - i * ph / 5;
-            g.setColor(new Color(0xdddddd));
-            g.drawLine(L + 1, y, L + pw - 1, y);
-            g.setColor(Color.BLACK);
-            g.drawString(String.format("%.1f", maxY * i / 5), 10, y + 4);
-        }
         if (xTicks != null) {
             for (int i = 0; i < xTicks.length; i++) {
                 int x = L + (int) (i * (double) pw / (xTicks.length - 1));
@@ -179,6 +144,33 @@ public final class Chart {
             g.drawString(e.getKey(), L + pw - 260, legendY);
             legendY += 16;
         }
+        write(g, img, png);
+    }
+
+    /** White canvas, title, plot frame and five horizontal grid lines labelled with {@code yFormat}. */
+    private static Graphics2D frame(BufferedImage img, String title, double maxY, String yFormat) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, W, H);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString(title, L, 30);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int pw = W - L - R;
+        int ph = H - T - B;
+        g.drawRect(L, T, pw, ph);
+        for (int i = 0; i <= 5; i++) {
+            int y = T + ph - i * ph / 5;
+            g.setColor(new Color(0xdddddd));
+            g.drawLine(L + 1, y, L + pw - 1, y);
+            g.setColor(Color.BLACK);
+            g.drawString(String.format(yFormat, maxY * i / 5), 10, y + 4);
+        }
+        return g;
+    }
+
+    private static void write(Graphics2D g, BufferedImage img, Path png) {
         g.dispose();
         try {
             ImageIO.write(img, "png", png.toFile());

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -16,6 +17,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * "Has every service seen it?": waits until each live consumer group reading the given topics
@@ -32,19 +35,17 @@ final class KafkaLag {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        String last = "";
+        AtomicReference<String> last = new AtomicReference<>("");
         try (Admin admin = Admin.create(props)) {
-            while (System.nanoTime() < deadline) {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
                 Map<String, Long> lag = lag(admin, topics);
-                if (!lag.isEmpty() && lag.values().stream().allMatch(l -> l == 0)) {
-                    return Duration.ofNanos(System.nanoTime() - start);
-                }
-                last = lag.toString();
-                Thread.sleep(500);
-            }
+                last.set(lag.toString());
+                return !lag.isEmpty() && lag.values().stream().allMatch(l -> l == 0);
+            });
+            return Duration.ofNanos(System.nanoTime() - start);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("consumers of " + topics + " still behind after " + timeout + ": " + last.get());
         }
-        throw new IllegalStateException("consumers of " + topics + " still behind after " + timeout + ": " + last);
     }
 
     /** Lag per live group (state STABLE) that has committed offsets on any of the topics. */

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Puts the whole stack into one tier regime, "the same code with the tier threshold at infinity
@@ -95,14 +97,12 @@ final class TierModes {
         return String.join(" ", parts);
     }
 
-    private void awaitRelayed(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if ("0".equals(psql.apply("SELECT count(*) FROM relation_events WHERE published_at IS NULL").strip())) {
-                return;
-            }
-            Thread.sleep(200);
+    private void awaitRelayed(Duration timeout) {
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                    .until(() -> "0".equals(psql.apply("SELECT count(*) FROM relation_events WHERE published_at IS NULL").strip()));
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("relation events still unpublished after " + timeout);
         }
-        throw new IllegalStateException("relation events still unpublished after " + timeout);
     }
 }
