@@ -75,7 +75,9 @@ public class ProfileResource {
                 })
                 .onFailure(ProfileResource::isHandleTaken).transform(e ->
                         ProblemException.conflict("handle '" + request.handle() + "' is taken"))
-                .chain(user -> User.getSession().chain(s -> s.refresh(user)).replaceWith(user))
+                // Re-read the DB-computed columns (counts, tier, created_at). Not session.refresh():
+                // Hibernate Reactive 3.2 logs HHH90000034 on every refresh, managed entity or not.
+                .chain(user -> User.getSession().invoke(s -> s.detach(user)).chain(() -> User.<User>findById(id)))
                 .map(Profile::of);
     }
 

@@ -35,11 +35,19 @@ class ProfileResourceTest {
     }
 
     @Test
-    void putMe_secondTime_updatesDisplayName() {
+    void putMe_secondTime_updatesDisplayName_andAnswersTheCountsAsStored() {
         long id = TestUsers.newId();
         String handle = TestUsers.newHandle();
         putMe(id, handle, "First").then().statusCode(200);
-        putMe(id, handle, "Second").then().statusCode(200).body("displayName", equalTo("Second"));
+        long follower = TestUsers.newId();
+        putMe(follower, TestUsers.newHandle(), "Follower").then().statusCode(200);
+        // the follow changes the stored count in SQL; the update answers the count as stored
+        TestUsers.follow(follower, id);
+
+        putMe(id, handle, "Second").then().statusCode(200)
+                .body("displayName", equalTo("Second"))
+                .body("followerCount", equalTo(1))
+                .body("createdAt", notNullValue());
     }
 
     @Test
