@@ -42,7 +42,7 @@ build_harness() {
 }
 run_harness() {
   local cp="$FEED_ROOT/perf/harness/target/classes:$(cat "$FEED_ROOT/perf/harness/target/classpath.txt")"
-  (cd "$FEED_ROOT" && java -Djava.awt.headless=true ${FEED_BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -cp "$cp" dev.feed.perf.Bench "$@")
+  (cd "$FEED_ROOT" && java -Djava.awt.headless=true ${FEED_BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC} -cp "$cp" dev.feed.perf.Bench "$@")
 }
 if [ "$list" = 1 ]; then build_harness; run_harness --list; exit 0; fi
 

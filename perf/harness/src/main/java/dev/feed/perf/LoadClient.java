@@ -10,6 +10,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The load generator's HTTP client: one Vert.x event loop and a keep-alive pool, so on a
@@ -46,7 +47,7 @@ public final class LoadClient implements AutoCloseable {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port).setURI(path)
                 .putHeader("Authorization", "Bearer " + token).setIdleTimeout(10_000);
         CompletableFuture<Integer> result = new CompletableFuture<>();
-        loop.runOnContext(v -> client.request(options)
+        sender().execute(() -> client.request(options)
                 .compose(req -> req.send())
                 .compose(resp -> resp.body().map(body -> resp.statusCode()))
                 .onComplete(ar -> {
@@ -57,6 +58,17 @@ public final class LoadClient implements AutoCloseable {
                     }
                 }));
         return result;
+    }
+
+    /** Runs a task on the client's event loop: directly when already there, else as one hand-over. */
+    public Executor sender() {
+        return task -> {
+            if (Vertx.currentContext() == loop) {
+                task.run();
+            } else {
+                loop.runOnContext(v -> task.run());
+            }
+        };
     }
 
     @Override
