@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
     -h|--help)
       cat <<USAGE
 usage: ./feed bench [--quick] [--only name,...] [--list]
-  --quick      ~10 min (full: under 1 h); run ./feed up first
+  --quick      ~16 min (full: under 1 h); run ./feed up first
   --only a,b   only these scenarios, plus those they take baselines from (--list names them)
   --list       print the scenarios and exit
 USAGE

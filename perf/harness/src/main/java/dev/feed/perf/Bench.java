@@ -625,10 +625,11 @@ public final class Bench {
         Collections.sort(rates);
         Duration each = Duration.ofSeconds(quick ? 8 : 20);
         int port = Integer.parseInt(env("FEED_BENCH_FLOOR_PORT", "18090"));
+        int loops = Integer.parseInt(env("FEED_BENCH_FLOOR_LOOPS", String.valueOf(FloorServer.defaultLoops())));
         String url = "http://127.0.0.1:" + port;
         Map<String, double[][]> lines = new LinkedHashMap<>();
         for (String mode : List.of("http", "redis")) {
-            Process server = startFloor(port, mode, bodyBytes);
+            Process server = startFloor(port, mode, bodyBytes, loops);
             List<List<String>> rows = new ArrayList<>();
             List<double[]> points = new ArrayList<>();
             OpenLoad.Result best = null;
@@ -638,7 +639,8 @@ public final class Bench {
                 if (Wrk.available()) {
                     Wrk.run(url + TIMELINE, List.of("floor"), 1, 16, quick ? 10 : 20); // unmeasured: JIT warm-up
                 }
-                OpenLoad.run("floor warm-up", 100, Duration.ofSeconds(3), 1024, load.sender(), () -> load.get(TIMELINE, "floor"));
+                // The generator's own JIT too: unwarmed, its first step at 2000/s stalled for 270 ms at 0.76 cores.
+                OpenLoad.run("floor warm-up", rates.get(0), Duration.ofSeconds(5), 1024, load.sender(), () -> load.get(TIMELINE, "floor"));
                 int misses = 0;
                 for (double rate : rates) {
                     double[] m0 = machineTicks();
@@ -671,7 +673,7 @@ public final class Bench {
             String what = mode.equals("http") ? "fixed " + bodyBytes + " B page, no Redis" : "one ZREVRANGEBYSCORE per read, " + bodyBytes + " B page";
             report.table("Floor rate search: " + what, List.of("target/s", "achieved/s", "p50 ms", "p99 ms", "send lag p99 ms",
                     "harness CPU (cores)", "machine busy (cores)", "errors"), rows,
-                    "FloorServer (perf/harness): bare Vert.x HttpServer, " + FloorServer.loops() + " event loops, JVM options of feed-service; "
+                    "FloorServer (perf/harness): bare Vert.x HttpServer, " + loops + " event loops (FEED_BENCH_FLOOR_LOOPS), JVM options of feed-service; "
                             + "same generator, rates and p99 <= 50 ms rule as the timeline search");
             report.figure("floor", "minimal server, " + what + ": highest rate with p99 <= 50 ms", best == null ? 0 : best.achievedRate(),
                     "req/s", "raw ZREVRANGEBYSCORE", rawRange, "an upper bound for any Java timeline service on these cores; goal rate "
@@ -711,11 +713,11 @@ public final class Bench {
     }
 
     /** Starts FloorServer in its own JVM with feed-service's JVM options; waits for its "ready". */
-    private Process startFloor(int port, String mode, int bodyBytes) throws Exception {
+    private Process startFloor(int port, String mode, int bodyBytes, int loops) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(env("FEED_SERVICE_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC").trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), FloorServer.class.getName(), String.valueOf(port), mode,
-                String.valueOf(bodyBytes), String.valueOf(redisPort), "bench:zset"));
+                String.valueOf(bodyBytes), String.valueOf(redisPort), "bench:zset", String.valueOf(loops)));
         Path log = Files.createTempFile("floor-" + mode, ".log");
         Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

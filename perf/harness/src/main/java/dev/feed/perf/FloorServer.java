@@ -17,8 +17,9 @@ import java.util.List;
 /**
  * The floor under any timeline service on this machine: the least a Java HTTP service can do
  * per read, served to the same load generator as feed-service. No framework, no auth check, no
- * merge, no metrics; one Vert.x HttpServer per event loop, as many loops as Quarkus gives
- * feed-service ({@code 2 x cores}), and in {@code redis} mode one Redis client per loop.
+ * merge, no metrics; one Vert.x HttpServer per event loop (as many loops as feed-service's HTTP
+ * server runs: one per core, unless told otherwise), and in {@code redis} mode one Redis client
+ * per loop, the same vertx-redis-client feed-service uses.
  *
  * <ul>
  *   <li>{@code http}: answers every request with a fixed body the size of a real timeline page;</li>
@@ -29,8 +30,8 @@ import java.util.List;
  * <p>A timeline read does strictly more than {@code redis} mode, so the rate this reaches at
  * p99 <= 50 ms bounds what feed-service could reach on the same cores, however lean it got.
  *
- * <p>Usage: {@code FloorServer <port> <http|redis> <bodyBytes> [redisPort] [zsetKey]}; prints
- * {@code ready} on stdout once listening.
+ * <p>Usage: {@code FloorServer <port> <http|redis> <bodyBytes> [redisPort] [zsetKey] [loops]};
+ * prints {@code ready} on stdout once listening.
  */
 public final class FloorServer {
     private FloorServer() {
@@ -38,30 +39,31 @@ public final class FloorServer {
 
     public static void main(String[] args) {
         if (args.length < 3) {
-            throw new IllegalArgumentException("usage: FloorServer <port> <http|redis> <bodyBytes> [redisPort] [zsetKey]");
+            throw new IllegalArgumentException("usage: FloorServer <port> <http|redis> <bodyBytes> [redisPort] [zsetKey] [loops]");
         }
         int port = Integer.parseInt(args[0]);
         String mode = args[1];
         int bodyBytes = Integer.parseInt(args[2]);
         int redisPort = args.length > 3 ? Integer.parseInt(args[3]) : 6379;
         String key = args.length > 4 ? args[4] : "bench:zset";
-        start(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops())), port, mode, bodyBytes, redisPort, key)
+        int loops = args.length > 5 ? Integer.parseInt(args[5]) : defaultLoops();
+        start(Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)), loops, port, mode, bodyBytes, redisPort, key)
                 .toCompletionStage().toCompletableFuture().join();
         System.out.println("ready");
     }
 
-    /** Quarkus' default event loop count, which feed-service runs with. */
-    static int loops() {
-        return 2 * Runtime.getRuntime().availableProcessors();
+    /** One loop per core: the event-loop threads feed-service's HTTP server runs on (2 on the 2-core machine). */
+    static int defaultLoops() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** Deploys one verticle per event loop; completes once all listen. */
-    static io.vertx.core.Future<String> start(Vertx vertx, int port, String mode, int bodyBytes, int redisPort, String key) {
+    static io.vertx.core.Future<String> start(Vertx vertx, int loops, int port, String mode, int bodyBytes, int redisPort, String key) {
         if (!mode.equals("http") && !mode.equals("redis")) {
             throw new IllegalArgumentException("mode must be http or redis, not " + mode);
         }
         return vertx.deployVerticle(() -> new Loop(port, mode.equals("redis"), bodyBytes, redisPort, key),
-                new DeploymentOptions().setInstances(loops()));
+                new DeploymentOptions().setInstances(loops));
     }
 
     /** One event loop's server and, in redis mode, its own Redis client (a client's connections belong to its loop). */

@@ -31,7 +31,7 @@ class FloorServerTest {
         }
         Vertx vertx = Vertx.vertx();
         try {
-            FloorServer.start(vertx, port, "http", 4096, 0, "unused").toCompletionStage().toCompletableFuture().join();
+            FloorServer.start(vertx, 2, port, "http", 4096, 0, "unused").toCompletionStage().toCompletableFuture().join();
             HttpClient http = HttpClient.newHttpClient();
             URI uri = URI.create("http://127.0.0.1:" + port + "/v1/timeline?limit=20");
 
