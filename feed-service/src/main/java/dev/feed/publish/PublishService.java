@@ -63,8 +63,13 @@ public class PublishService {
         // The request's trace, taken now: the steps below complete on the Cassandra driver's
         // threads, where it is no longer current, and the Kafka event must carry it on.
         Context trace = Context.current();
+        if (idempotencyKey.isEmpty()) {
+            // a fresh Snowflake id names no stored post: nothing to look up before the write
+            return checkRateLimit(authorId)
+                    .chain(() -> storeAndDispatch(newPost(ids.next(), authorId, text), trace));
+        }
         return checkRateLimit(authorId)
-                .chain(() -> assignId(authorId, idempotencyKey))
+                .chain(() -> posts.reserveIdempotencyKey(authorId, idempotencyKey.get(), ids.next()))
                 .chain(id -> existingOrNew(id, authorId, text, trace));
     }
 
@@ -77,18 +82,15 @@ public class PublishService {
         });
     }
 
-    /** A fresh Snowflake id, or the one already bound to this Idempotency-Key (concurrent retries agree). */
-    private Uni<Long> assignId(long authorId, Optional<String> idempotencyKey) {
-        long candidate = ids.next();
-        return idempotencyKey.isEmpty()
-                ? Uni.createFrom().item(candidate)
-                : posts.reserveIdempotencyKey(authorId, idempotencyKey.get(), candidate);
-    }
-
+    /** The id bound to an Idempotency-Key (this request's or a concurrent retry's): its post if written, else written now. */
     private Uni<Post> existingOrNew(long id, long authorId, String text, Context trace) {
         return posts.find(id).chain(found -> found.isPresent()
                 ? Uni.createFrom().item(found.get())
-                : storeAndDispatch(new Post(id, authorId, text, SnowflakeIds.instantOf(id), null), trace));
+                : storeAndDispatch(newPost(id, authorId, text), trace));
+    }
+
+    private static Post newPost(long id, long authorId, String text) {
+        return new Post(id, authorId, text, SnowflakeIds.instantOf(id), null);
     }
 
     // A retry that adopted a reserved id whose first request died before writing simply writes
