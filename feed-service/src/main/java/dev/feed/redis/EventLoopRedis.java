@@ -18,7 +18,7 @@ import java.util.Map;
  * <p>Why: vertx-redis-client 4.5 binds every pooled connection of a client to the event loop that
  * was current when the client was created. With one client, every reply of every request is
  * parsed on that one loop, and a request from another loop hops there and back; under load that
- * loop saturates first (measured: 28.8 s against 20.5 s of CPU in a 30 s run, perf/README.md).
+ * loop saturates first (perf/README.md: 30.8 s against 14.8 s of CPU per loop in a 25 s run).
  * With a client per loop, a request's Redis I/O stays on the loop that serves its HTTP request.
  * Calls from outside any event loop (Kafka consumer threads, the hot-cache loader, tests) use the
  * first client.
@@ -58,5 +58,8 @@ final class EventLoopRedis implements Redis {
     @Override
     public void close() {
         byLoop.values().forEach(Redis::close);
+        if (!byLoop.containsValue(fallback)) {
+            fallback.close(); // the only client when per-event-loop clients are off
+        }
     }
 }

@@ -96,4 +96,13 @@ class EventLoopRedisTest {
         router.close();
         assertThat(clients).allSatisfy(c -> assertThat(c.calls).endsWith("close"));
     }
+
+    @Test
+    void close_withoutPerLoopClients_closesTheOneClient() {
+        Recording only = new Recording();
+
+        new EventLoopRedis(Map.of(), only).close();
+
+        assertThat(only.calls).containsExactly("close");
+    }
 }
