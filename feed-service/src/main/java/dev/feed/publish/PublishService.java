@@ -63,14 +63,10 @@ public class PublishService {
         // The request's trace, taken now: the steps below complete on the Cassandra driver's
         // threads, where it is no longer current, and the Kafka event must carry it on.
         Context trace = Context.current();
-        if (idempotencyKey.isEmpty()) {
-            // a fresh Snowflake id names no stored post: nothing to look up before the write
-            return checkRateLimit(authorId)
-                    .chain(() -> storeAndDispatch(newPost(ids.next(), authorId, text), trace));
-        }
-        return checkRateLimit(authorId)
-                .chain(() -> posts.reserveIdempotencyKey(authorId, idempotencyKey.get(), ids.next()))
-                .chain(id -> existingOrNew(id, authorId, text, trace));
+        return checkRateLimit(authorId).chain(() -> idempotencyKey.isPresent()
+                ? publishOnce(authorId, idempotencyKey.get(), text, trace)
+                // a fresh Snowflake id names no stored post: nothing to look up before the write
+                : storeAndDispatch(newPost(ids.next(), authorId, text), trace));
     }
 
     private Uni<Void> checkRateLimit(long authorId) {
@@ -82,11 +78,15 @@ public class PublishService {
         });
     }
 
-    /** The id bound to an Idempotency-Key (this request's or a concurrent retry's): its post if written, else written now. */
-    private Uni<Post> existingOrNew(long id, long authorId, String text, Context trace) {
-        return posts.find(id).chain(found -> found.isPresent()
-                ? Uni.createFrom().item(found.get())
-                : storeAndDispatch(newPost(id, authorId, text), trace));
+    /**
+     * The id bound to the Idempotency-Key (this request's or a concurrent retry's): its post if
+     * already written, else written now.
+     */
+    private Uni<Post> publishOnce(long authorId, String idempotencyKey, String text, Context trace) {
+        return posts.reserveIdempotencyKey(authorId, idempotencyKey, ids.next())
+                .chain(id -> posts.find(id).chain(found -> found.isPresent()
+                        ? Uni.createFrom().item(found.get())
+                        : storeAndDispatch(newPost(id, authorId, text), trace)));
     }
 
     private static Post newPost(long id, long authorId, String text) {

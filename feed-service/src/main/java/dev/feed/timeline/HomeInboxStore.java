@@ -81,8 +81,8 @@ public class HomeInboxStore {
             batch.add(Request.cmd(Command.PEXPIRE).arg(floorKey(userId)).arg(ttl));
         }
         batch.add(Request.cmd(Command.GET).arg(floorKey(userId)));
+        int header = batch.size();
         batch.addAll(ZsetWindows.requests(key(userId), cursor, count));
-        int header = refresh ? 3 : 1;
         return redis.batch(batch).map(r -> toRead(userId, r, header, cursor, count));
     }
 
