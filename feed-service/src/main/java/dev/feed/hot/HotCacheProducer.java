@@ -3,26 +3,25 @@ package dev.feed.hot;
 import dev.feed.hotcache.AuthorEntry;
 import dev.feed.hotcache.HotCache;
 import dev.feed.hotcache.OutboxLoader;
-import dev.feed.outbox.OutboxStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.List;
 import org.jboss.logging.Logger;
 
-/** This instance's resident cache of hot authors, loaded from Redis outboxes, checksums recorded after each rebuild. */
+/**
+ * This instance's resident cache of hot authors, loaded from Redis outboxes (the loader is
+ * {@code dev.feed.timeline.OutboxReader#newest}: a lost or partial outbox is warmed from Cassandra
+ * first, so a short list is the whole history), checksums recorded after each rebuild.
+ */
 @ApplicationScoped
 public class HotCacheProducer {
     private static final Logger LOG = Logger.getLogger(HotCacheProducer.class);
 
     @Produces
     @Singleton
-    HotCache hotCache(HotConfig config, OutboxStore outbox, ChecksumStore checksums, InstanceId instance) {
-        return build(config, outboxLoader(outbox), checksums, instance.value());
-    }
-
-    public static OutboxLoader outboxLoader(OutboxStore outbox) {
-        return (authorId, k) -> outbox.recent(authorId, k).subscribeAsCompletionStage();
+    HotCache hotCache(HotConfig config, OutboxLoader loader, ChecksumStore checksums, InstanceId instance) {
+        return build(config, loader, checksums, instance.value());
     }
 
     /** Also used by tests to stand up a second instance in the same JVM. */

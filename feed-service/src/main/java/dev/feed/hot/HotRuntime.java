@@ -1,5 +1,6 @@
 package dev.feed.hot;
 
+import dev.feed.author.TierTransitions;
 import dev.feed.hotcache.AuthorEntry;
 import dev.feed.hotcache.HotCache;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -27,17 +28,19 @@ public class HotRuntime {
     private final HotVerifier verifier;
     private final HotConfig config;
     private final InstanceId instance;
+    private final TierTransitions transitions;
     private final MeterRegistry registry;
     private final String bootstrap;
     private volatile HotChangeConsumer consumer;
 
     public HotRuntime(HotCache cache, ChecksumStore checksums, HotVerifier verifier, HotConfig config, InstanceId instance,
-            MeterRegistry registry, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+            TierTransitions transitions, MeterRegistry registry, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.cache = cache;
         this.checksums = checksums;
         this.verifier = verifier;
         this.config = config;
         this.instance = instance;
+        this.transitions = transitions;
         this.registry = registry;
         this.bootstrap = bootstrap;
     }
@@ -47,7 +50,12 @@ public class HotRuntime {
         if (config.consumerEnabled()) {
             HotNode node = new HotNode(cache, checksums, config.maxRefsPerAuthor(), verifier::verifyLater);
             consumer = new HotChangeConsumer(bootstrap, instance.value(),
-                    List.of(config.postsTopic(), config.changesTopic()), node::handle, registry).start();
+                    List.of(config.postsTopic(), config.changesTopic()), change -> {
+                        if (change.reason() == HotChange.Reason.TIER) {
+                            transitions.merged(change.authorId()); // fanout-worker sends it after its merge
+                        }
+                        node.handle(change);
+                    }, registry).start();
         }
         LOG.infof("hot-cache: instance %s, K=%d, patrol every %s", instance, config.maxRefsPerAuthor(), config.patrolInterval());
     }

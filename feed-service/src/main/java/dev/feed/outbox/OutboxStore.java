@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -36,28 +37,51 @@ public class OutboxStore {
         return "outbox:{" + authorId + "}";
     }
 
-    /** Adds the post and trims to the cap in one round trip; re-adding the same post is harmless. */
-    public Uni<Void> push(long authorId, PostRef ref) {
-        String key = key(authorId);
-        return redis.batch(List.of(
-                        Request.cmd(Command.ZADD).arg(key).arg(ref.createdAtMillis()).arg(ref.postId()),
-                        Request.cmd(Command.ZREMRANGEBYRANK).arg(key).arg(0).arg(-(config.maxEntries() + 1))))
-                .replaceWithVoid();
+    /**
+     * KEYS[1] outbox; ARGV score, member, max entries. Adds the post only to an outbox that exists:
+     * a ZADD onto a key Redis lost (a restart, an expired warm-up) would create an outbox of this
+     * one post. Returns 0 when it does not exist; the caller then warms it from Cassandra.
+     */
+    private static final String PUSH_IF_PRESENT = """
+            local size = redis.call('ZCARD', KEYS[1])
+            if size == 0 then return 0 end
+            local new = redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+            if size + new > tonumber(ARGV[3]) then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1)) end
+            return 1
+            """;
+
+    /**
+     * Adds the post to the author's outbox, trimmed to the cap, in one round trip; re-adding the
+     * same post is harmless. False if the outbox does not exist (nothing written): the caller warms
+     * it from Cassandra, which holds this post already.
+     */
+    public Uni<Boolean> push(long authorId, PostRef ref) {
+        return redis.send(Request.cmd(Command.EVAL).arg(PUSH_IF_PRESENT).arg(1).arg(key(authorId))
+                        .arg(ref.createdAtMillis()).arg(ref.postId()).arg(config.maxEntries()))
+                .map(r -> r.toInteger() == 1);
     }
 
     /**
-     * Recreates missing outboxes from their authors' complete history (read from Cassandra), in
-     * one round trip. Each gets the sentinel {@value #SENTINEL} (score 0), so an author who never
-     * posted has an outbox that says "nothing" instead of no key, which readers would take as cold.
-     * A union with whatever a concurrent publish added meanwhile, and capped like {@link #push}.
+     * Writes authors' newest posts read from Cassandra into their outboxes, in one round trip: a
+     * union with whatever a publish added meanwhile, capped like {@link #push}. An author in
+     * {@code complete} (Cassandra had fewer than asked: the whole history) gets the sentinel
+     * {@value #SENTINEL} (score 0), so even "never posted" becomes an outbox that says so. Any other
+     * is written with as many posts as the cap, so it vouches down to its oldest entry, as a trimmed
+     * outbox does. Without the sentinel an outbox is never taken for the whole history.
      */
-    public Uni<Void> warm(Map<Long, List<PostRef>> completeHistories) {
-        if (completeHistories.isEmpty()) {
+    public Uni<Void> warm(Map<Long, List<PostRef>> newest, Set<Long> complete) {
+        if (newest.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Request> batch = new ArrayList<>(completeHistories.size() * 3);
-        completeHistories.forEach((author, refs) -> {
-            Request zadd = Request.cmd(Command.ZADD).arg(key(author)).arg(0).arg(SENTINEL);
+        List<Request> batch = new ArrayList<>(newest.size() * 3);
+        newest.forEach((author, refs) -> {
+            if (refs.isEmpty() && !complete.contains(author)) {
+                return;
+            }
+            Request zadd = Request.cmd(Command.ZADD).arg(key(author));
+            if (complete.contains(author)) {
+                zadd.arg(0).arg(SENTINEL);
+            }
             for (PostRef ref : refs) {
                 zadd.arg(ref.createdAtMillis()).arg(ref.postId());
             }
@@ -67,7 +91,7 @@ public class OutboxStore {
             long ttl = config.warmTtl().toMillis();
             batch.add(Request.cmd(Command.PEXPIRE).arg(key(author)).arg(ttl - ThreadLocalRandom.current().nextLong(ttl / 4 + 1)));
         });
-        return redis.batch(batch).replaceWithVoid();
+        return batch.isEmpty() ? Uni.createFrom().voidItem() : redis.batch(batch).replaceWithVoid();
     }
 
     public Uni<Void> remove(long authorId, long postId) {

@@ -17,11 +17,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns post ids into API posts: a local cache of posts first, Cassandra for the misses (one
- * batched call), then one Redis round trip for tombstones and one batched author lookup. Never
- * one store call per post. Posts are immutable but deletable, so the local copy is only trusted
- * together with the tombstone check: a page never shows a post after its delete returned,
- * whatever an inbox or a cache still holds.
+ * Turns post ids into API posts: one Redis round trip for tombstones, a local cache of posts, then
+ * Cassandra for the misses (one batched call) and one batched author lookup. Never one store call
+ * per post. Posts are immutable but deletable, so the local copy is only trusted together with the
+ * tombstone check, and only under the tombstone generation it was loaded under (a lost tombstone
+ * shard takes its recent deletes with it; Cassandra's deleted_at answers for them then): a page
+ * never shows a post after its delete returned, whatever an inbox, a cache or Redis lost.
  */
 @ApplicationScoped
 public class PostHydrator {
@@ -31,7 +32,7 @@ public class PostHydrator {
     private final PostStore posts;
     private final AuthorDirectory authors;
     private final Tombstones tombstones;
-    private final Cache<Long, Post> cache = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(CACHE_TTL).build();
+    private final Cache<Long, Cached> cache = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(CACHE_TTL).build();
     private final Counter hits;
     private final Counter misses;
 
@@ -45,8 +46,8 @@ public class PostHydrator {
 
     /** Posts for the ids, in the given order, without deleted or unknown ones. */
     public Uni<List<PostView>> hydrate(List<Long> ids) {
-        return load(ids)
-                .chain(found -> dropTombstoned(ids, found))
+        return tombstones.check(ids)
+                .chain(check -> load(ids, check).map(found -> live(ids, found, check)))
                 .chain(this::withAuthors);
     }
 
@@ -55,15 +56,20 @@ public class PostHydrator {
         cache.invalidate(postId);
     }
 
-    private Uni<Map<Long, Post>> load(List<Long> ids) {
+    /**
+     * Cached copies trusted under the tombstone generation they were loaded under, Cassandra for the
+     * rest. The tombstones are read first: a copy loaded after that read is at least as fresh as it.
+     */
+    private Uni<Map<Long, Post>> load(List<Long> ids, Tombstones.Check check) {
         Map<Long, Post> found = new HashMap<>();
         List<Long> missing = new ArrayList<>();
         for (long id : ids) {
-            Post p = cache.getIfPresent(id);
-            if (p != null) {
-                found.put(id, p);
+            Cached c = cache.getIfPresent(id);
+            Long generation = check.generationOf(id);
+            if (c != null && generation != null && c.generation() == generation) {
+                found.put(id, c.post());
             } else {
-                missing.add(id);
+                missing.add(id); // not cached, or cached before its tombstone shard was lost
             }
         }
         hits.increment(found.size());
@@ -72,31 +78,35 @@ public class PostHydrator {
             return Uni.createFrom().item(found);
         }
         return posts.findAll(missing).map(loaded -> {
-            loaded.values().stream().filter(p -> !p.deleted()).forEach(p -> cache.put(p.id(), p));
+            for (Post p : loaded.values()) {
+                Long generation = check.generationOf(p.id());
+                if (!p.deleted() && generation != null) {
+                    cache.put(p.id(), new Cached(p, generation));
+                }
+            }
             found.putAll(loaded);
             return found;
         });
     }
 
-    private Uni<List<Post>> dropTombstoned(List<Long> ids, Map<Long, Post> found) {
-        List<Long> candidates = new ArrayList<>();
+    private List<Post> live(List<Long> ids, Map<Long, Post> found, Tombstones.Check check) {
+        List<Post> live = new ArrayList<>(ids.size());
         for (long id : ids) {
             Post p = found.get(id);
-            if (p != null && !p.deleted()) {
-                candidates.add(id);
+            if (p == null || p.deleted()) {
+                continue;
+            }
+            if (check.deleted().contains(id)) {
+                cache.invalidate(id);
+            } else {
+                live.add(p);
             }
         }
-        return tombstones.deleted(candidates).map(deleted -> {
-            List<Post> live = new ArrayList<>(candidates.size());
-            for (long id : candidates) {
-                if (deleted.contains(id)) {
-                    cache.invalidate(id);
-                } else {
-                    live.add(found.get(id));
-                }
-            }
-            return live;
-        });
+        return live;
+    }
+
+    /** A post as loaded from Cassandra, and the tombstone generation of its shard read before that load. */
+    private record Cached(Post post, long generation) {
     }
 
     private Uni<List<PostView>> withAuthors(List<Post> live) {

@@ -10,11 +10,13 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Recently deleted post ids in Redis, checked by every hydration. This is what lets instances
@@ -22,14 +24,26 @@ import java.util.Set;
  * the tombstone before answering, and a tombstone outlives any locally cached copy ({@link #TTL}
  * > the post cache's lifetime). The durable tombstone stays in Cassandra; this is its fast shadow.
  *
- * <p>Layout: ZSETs {@code tombs:{shard}}, member the post id, score the delete time in ms. A page
- * of 30 candidates is then one {@code ZMSCORE} per shard touched (one with the default single
- * shard) instead of one {@code EXISTS} per post; each mark drops members older than the TTL, so a
- * shard holds about one TTL's worth of deletes.
+ * <p>Layout: ZSETs {@code tombs:{shard}}, member the post id, score the delete time in ms, plus the
+ * member {@value #GENERATION}. A page of 30 candidates is then one {@code ZMSCORE} per shard
+ * touched (one with the default single shard) instead of one {@code EXISTS} per post; each mark
+ * drops members older than the TTL, so a shard holds about one TTL's worth of deletes. Shards do
+ * not expire: an idle one is its generation alone.
+ *
+ * <p>Losing a shard (Redis restarted, or lost that key) loses its recent tombstones, but not the
+ * deletes: Cassandra's {@code posts.deleted_at} is the durable tombstone. {@link PostHydrator}
+ * trusts a locally cached post only under the generation it was loaded under, so after a loss every
+ * cached copy is read again from Cassandra once.
  */
 @ApplicationScoped
 public class Tombstones {
     static final Duration TTL = Duration.ofDays(1);
+    /**
+     * Member of every shard that names its generation (the score): a shard Redis lost comes back
+     * with another one, so a copy cached under the old generation is not trusted any more, since the
+     * tombstones recorded before the loss are gone with it. Never a post id (those are digits only).
+     */
+    static final String GENERATION = "generation";
 
     private final Redis redis;
     private final int shards;
@@ -61,17 +75,27 @@ public class Tombstones {
         long now = clock.millis();
         String key = key(shardOf(postId));
         return redis.batch(List.of(
+                        // a shard Redis lost starts a new generation before it records anything
+                        Request.cmd(Command.ZADD).arg(key).arg("NX").arg(newGeneration()).arg(GENERATION),
                         Request.cmd(Command.ZADD).arg(key).arg(now).arg(postId),
-                        Request.cmd(Command.ZREMRANGEBYSCORE).arg(key).arg("-inf").arg("(" + (now - TTL.toMillis())),
-                        // the whole shard goes idle a TTL after its last delete
-                        Request.cmd(Command.PEXPIRE).arg(key).arg(TTL.toMillis())))
+                        // the generation scores far above any delete time, so this never drops it
+                        Request.cmd(Command.ZREMRANGEBYSCORE).arg(key).arg("-inf").arg("(" + (now - TTL.toMillis()))))
                 .replaceWithVoid();
     }
 
     /** The subset of ids deleted within the TTL. One round trip, one command per shard touched. */
     public Uni<Set<Long>> deleted(List<Long> ids) {
+        return check(ids).map(Check::deleted);
+    }
+
+    /**
+     * What a hydration needs: which ids were deleted within the TTL, and the generation of each
+     * shard the ids fall in (null where the shard had none: lost, so nothing cached may be trusted;
+     * a new generation is started then). One round trip, one command per shard, while no shard is lost.
+     */
+    public Uni<Check> check(List<Long> ids) {
         if (ids.isEmpty()) {
-            return Uni.createFrom().item(Set.of());
+            return Uni.createFrom().item(new Check(Set.of(), Map.of(), this));
         }
         Map<Integer, List<Long>> byShard = new LinkedHashMap<>();
         for (long id : ids) {
@@ -79,25 +103,59 @@ public class Tombstones {
         }
         List<Request> batch = new ArrayList<>(byShard.size());
         byShard.forEach((shard, members) -> {
-            Request zmscore = Request.cmd(Command.ZMSCORE).arg(key(shard));
+            Request zmscore = Request.cmd(Command.ZMSCORE).arg(key(shard)).arg(GENERATION);
             members.forEach(zmscore::arg);
             batch.add(zmscore);
         });
         long oldest = clock.millis() - TTL.toMillis();
-        return redis.batch(batch).map(responses -> {
+        return redis.batch(batch).chain(responses -> {
             Set<Long> deleted = new HashSet<>();
+            Map<Integer, Long> generations = new HashMap<>();
+            List<Integer> lost = new ArrayList<>();
             int i = 0;
-            for (List<Long> members : byShard.values()) {
+            for (Map.Entry<Integer, List<Long>> shard : byShard.entrySet()) {
                 Response scores = responses.get(i++);
+                Response generation = scores == null ? null : scores.get(0);
+                if (generation == null) {
+                    lost.add(shard.getKey());
+                } else {
+                    generations.put(shard.getKey(), generation.toDouble().longValue());
+                }
+                List<Long> members = shard.getValue();
                 for (int j = 0; j < members.size(); j++) {
-                    Response score = scores == null ? null : scores.get(j);
+                    Response score = scores == null ? null : scores.get(j + 1);
                     // older than the TTL but not yet trimmed: no cached copy can remain, not a tombstone any more
                     if (score != null && score.toDouble() >= oldest) {
                         deleted.add(members.get(j));
                     }
                 }
             }
-            return deleted;
+            Check check = new Check(deleted, generations, this);
+            return lost.isEmpty() ? Uni.createFrom().item(check) : startGenerations(lost).replaceWith(check);
         });
+    }
+
+    private Uni<Void> startGenerations(List<Integer> shards) {
+        List<Request> batch = new ArrayList<>(shards.size());
+        for (int shard : shards) {
+            batch.add(Request.cmd(Command.ZADD).arg(key(shard)).arg("NX").arg(newGeneration()).arg(GENERATION));
+        }
+        return redis.batch(batch).replaceWithVoid();
+    }
+
+    /** A fresh generation: in [2^52, 2^53), exact as a score, far above any delete time in milliseconds. */
+    private static long newGeneration() {
+        return (1L << 52) + ThreadLocalRandom.current().nextLong(1L << 52);
+    }
+
+    /**
+     * @param deleted ids deleted within the TTL
+     * @param generations generation of each shard looked at that had one
+     */
+    public record Check(Set<Long> deleted, Map<Integer, Long> generations, Tombstones tombstones) {
+        /** The generation of the post's shard, or null if that shard was lost (trust no cached copy). */
+        public Long generationOf(long postId) {
+            return generations.get(tombstones.shardOf(postId));
+        }
     }
 }

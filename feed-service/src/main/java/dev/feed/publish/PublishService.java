@@ -10,6 +10,7 @@ import dev.feed.post.SnowflakeIds;
 import dev.feed.post.Tombstones;
 import dev.feed.problem.ProblemException;
 import dev.feed.timeline.HomeInboxStore;
+import dev.feed.timeline.OutboxReader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.context.Context;
@@ -32,6 +33,7 @@ public class PublishService {
     private final PostStore posts;
     private final OutboxStore outbox;
     private final HomeInboxStore inbox;
+    private final OutboxReader outboxReader;
     private final PostEventProducer events;
     private final RateLimiter rateLimiter;
     private final Tombstones tombstones;
@@ -42,11 +44,12 @@ public class PublishService {
     private final Counter deleted;
     private final Counter dispatchDeferred;
 
-    public PublishService(PostStore posts, OutboxStore outbox, HomeInboxStore inbox, PostEventProducer events, RateLimiter rateLimiter,
+    public PublishService(PostStore posts, OutboxStore outbox, HomeInboxStore inbox, OutboxReader outboxReader, PostEventProducer events, RateLimiter rateLimiter,
             Tombstones tombstones, PostHydrator hydrator, PublishConfig config, MeterRegistry metrics) {
         this.posts = posts;
         this.outbox = outbox;
         this.inbox = inbox;
+        this.outboxReader = outboxReader;
         this.events = events;
         this.rateLimiter = rateLimiter;
         this.tombstones = tombstones;
@@ -146,7 +149,7 @@ public class PublishService {
         Post post = new Post(pending.postId(), pending.authorId(), null, pending.createdAt(), null);
         PostRef ref = new PostRef(post.id(), post.createdAtMillis());
         boolean deletion = PostEvent.DELETED.equals(eventType);
-        Uni<Void> outboxWrite = deletion ? outbox.remove(post.authorId(), post.id()) : outbox.push(post.authorId(), ref);
+        Uni<Void> outboxWrite = deletion ? outbox.remove(post.authorId(), post.id()) : pushOrWarm(post.authorId(), ref);
         return outboxWrite
                 .chain(() -> deletion ? inbox.removeOwn(post.authorId(), post.id()) : inbox.pushOwn(post.authorId(), ref))
                 .chain(() -> events.send(PostEvent.of(eventType, post), trace))
@@ -156,6 +159,14 @@ public class PublishService {
                     LOG.warnf("fanout dispatch of post %d deferred to the relay: %s", post.id(), e.toString());
                     return Uni.createFrom().voidItem();
                 });
+    }
+
+    /**
+     * Into the author's outbox; if Redis has none (lost, or an expired warm-up), it is warmed from
+     * Cassandra, which holds this post already, instead of being created with this post alone.
+     */
+    private Uni<Void> pushOrWarm(long authorId, PostRef ref) {
+        return outbox.push(authorId, ref).chain(pushed -> pushed ? Uni.createFrom().voidItem() : outboxReader.warm(authorId));
     }
 
     int shardOf(long postId) {

@@ -2,6 +2,7 @@ package dev.feed.timeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.feed.author.TierTransitions;
 import dev.feed.hot.InstanceId;
 import dev.feed.hotcache.HotCache;
 import dev.feed.kafka.ConsumerLag;
@@ -40,6 +41,7 @@ public class FolloweeInvalidator {
 
     private final FolloweeCache followees;
     private final HotCache hotCache;
+    private final TierTransitions transitions;
     private final TimelineConfig config;
     private final String bootstrap;
     private final String group;
@@ -50,10 +52,11 @@ public class FolloweeInvalidator {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread thread;
 
-    public FolloweeInvalidator(FolloweeCache followees, HotCache hotCache, TimelineConfig config, InstanceId instance,
+    public FolloweeInvalidator(FolloweeCache followees, HotCache hotCache, TierTransitions transitions, TimelineConfig config, InstanceId instance,
             @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
         this.followees = followees;
         this.hotCache = hotCache;
+        this.transitions = transitions;
         this.config = config;
         this.bootstrap = String.valueOf(kafka.get("bootstrap.servers"));
         this.group = "feed-followees-" + instance.value();
@@ -108,6 +111,10 @@ public class FolloweeInvalidator {
             switch (event.path("type").asText()) {
                 case "relation.followed", "relation.unfollowed" -> followees.invalidate(event.path("followerId").asLong());
                 case "author.tier-changed" -> {
+                    if ("push".equals(event.path("tier").asText())) {
+                        // before the lists switch: until the merge is done, inboxes lack the pull-period posts
+                        transitions.leftPullTier(event.path("authorId").asLong());
+                    }
                     followees.invalidateAll();
                     if ("push".equals(event.path("tier").asText())) {
                         hotCache.unpin(event.path("authorId").asLong());

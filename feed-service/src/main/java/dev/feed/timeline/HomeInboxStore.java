@@ -38,6 +38,15 @@ public class HomeInboxStore {
             if size + new > tonumber(ARGV[3]) then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1)) end
             return new
             """;
+    /** KEYS inbox, floor (one slot: same hash tag); ARGV ttl ms, floor, max entries, then score, member pairs. */
+    private static final String FILL_IF_OPEN = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            if #ARGV >= 5 then redis.call('ZADD', KEYS[1], unpack(ARGV, 4)) end
+            redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1])
+            return 1
+            """;
     private static final String RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
     private final Redis redis;
@@ -88,7 +97,9 @@ public class HomeInboxStore {
 
     private InboxRead toRead(long userId, List<Response> r, int header, Cursor cursor, int count) {
         String floor = r.get(header - 1) == null ? null : r.get(header - 1).toString();
-        if (ZsetWindows.size(r, header, cursor) == 0) {
+        // No floor record beside an inbox: it was lost on its own (Redis evicted or lost one key), and
+        // with it how far back the inbox is complete; rebuilding is a union, so it is the safe answer.
+        if (ZsetWindows.size(r, header) == 0 || floor == null) {
             activity.forget(userId);
             return new InboxRead(State.MISSING, Window.EMPTY);
         }
@@ -97,7 +108,7 @@ public class HomeInboxStore {
         if (BUILDING.equals(floor)) {
             return new InboxRead(State.REBUILDING, Window.EMPTY);
         }
-        Window window = ZsetWindows.parse(r, header, cursor, count, config.maxEntries());
+        Window window = ZsetWindows.parse(r, header, cursor, count);
         return new InboxRead(State.LIVE, new Window(window.refs(), Window.newer(window.floor(), parseFloor(floor))));
     }
 
@@ -124,10 +135,10 @@ public class HomeInboxStore {
 
     // ---- rebuild bookkeeping (InboxRebuilder) ----
 
-    /** True if the inbox exists and a finished rebuild (or fanout-era history) recorded its floor. */
+    /** True if the inbox exists and a finished rebuild recorded its floor (no floor: unknown, rebuild). */
     Uni<Boolean> isBuilt(long userId) {
         return redis.batch(List.of(Request.cmd(Command.EXISTS).arg(key(userId)), Request.cmd(Command.GET).arg(floorKey(userId))))
-                .map(r -> r.get(0).toInteger() == 1 && !BUILDING.equals(r.get(1) == null ? null : r.get(1).toString()));
+                .map(r -> r.get(0).toInteger() == 1 && r.get(1) != null && !BUILDING.equals(r.get(1).toString()));
     }
 
     /** SET NX PX: true if this caller now owns the reader's rebuild. */
@@ -158,20 +169,18 @@ public class HomeInboxStore {
                 .replaceWithVoid();
     }
 
-    /** Adds the rebuilt refs (a union: pushes that arrived meanwhile stay), trims, and records the floor. */
+    /**
+     * Adds the rebuilt refs (a union: pushes that arrived meanwhile stay), trims, and records the
+     * floor, unless the inbox is gone: fanout-worker drops a live inbox it cannot keep complete (a
+     * follow merge from an outbox Redis lost), and a rebuild that read its outboxes before that must
+     * not bring it back; the reader then rebuilds again.
+     */
     Uni<Void> fill(long userId, List<PostRef> refs, Cursor floor) {
-        long ttl = config.ttl().toMillis();
-        List<Request> batch = new ArrayList<>(4);
-        if (!refs.isEmpty()) {
-            Request zadd = Request.cmd(Command.ZADD).arg(key(userId));
-            for (PostRef ref : refs) {
-                zadd.arg(ref.createdAtMillis()).arg(ref.postId());
-            }
-            batch.add(zadd);
-            batch.add(Request.cmd(Command.ZREMRANGEBYRANK).arg(key(userId)).arg(0).arg(-(config.maxEntries() + 1)));
+        Request eval = Request.cmd(Command.EVAL).arg(FILL_IF_OPEN).arg(2).arg(key(userId)).arg(floorKey(userId))
+                .arg(config.ttl().toMillis()).arg(floor == null ? NO_FLOOR : floor.toString()).arg(config.maxEntries());
+        for (PostRef ref : refs) {
+            eval.arg(ref.createdAtMillis()).arg(ref.postId());
         }
-        batch.add(Request.cmd(Command.PEXPIRE).arg(key(userId)).arg(ttl));
-        batch.add(Request.cmd(Command.SET).arg(floorKey(userId)).arg(floor == null ? NO_FLOOR : floor.toString()).arg("PX").arg(ttl));
-        return redis.batch(batch).replaceWithVoid();
+        return redis.send(eval).replaceWithVoid();
     }
 }

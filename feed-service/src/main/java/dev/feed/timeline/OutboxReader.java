@@ -1,5 +1,6 @@
 package dev.feed.timeline;
 
+import dev.feed.hotcache.OutboxLoader;
 import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxConfig;
 import dev.feed.outbox.OutboxStore;
@@ -13,19 +14,25 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
  * Many authors' outboxes after a cursor in one pipelined round trip, with Cassandra behind the
- * ones that are cold (no key: the author never posted, or Redis lost it).
+ * ones Redis cannot vouch for: cold (no key: the author never posted, or Redis lost it) or partial
+ * (no sentinel and below the cap). Every reader of outboxes goes through here (timeline pages,
+ * inbox rebuilds, hot-cache loads, publish after a lost outbox), so each one repairs what it finds.
  *
- * <p>A cold author whose whole history fits the page is written back to Redis (with the outbox
- * sentinel, so "never posted" becomes an outbox that says so): the next reader of that author, or
- * the next returning reader who follows 500 mostly silent accounts, reads Redis, not Cassandra.
+ * <p>A first page writes what Cassandra answered back to Redis (with the outbox sentinel when that
+ * is the whole history, so "never posted" becomes an outbox that says so): the next reader of that
+ * author, or the next returning reader who follows 500 mostly silent accounts, reads Redis.
  */
 @ApplicationScoped
 public class OutboxReader {
@@ -51,10 +58,34 @@ public class OutboxReader {
     }
 
     Uni<Map<Long, Window>> windows(List<Long> authorIds, Cursor cursor, int count) {
+        reads.increment(authorIds.size());
+        return read(authorIds, cursor, count);
+    }
+
+    /**
+     * The author's newest {@code k} refs, or the whole history if shorter: what the hot-cache loads
+     * (it takes a short list for the whole history). A lost or partial outbox is warmed on the way.
+     */
+    public Uni<List<PostRef>> newest(long authorId, int k) {
+        return read(List.of(authorId), null, k).map(windows -> windows.get(authorId).refs());
+    }
+
+    /** The hot-cache's loader (dev.feed.hot builds the cache; the outbox reading lives here). */
+    @Produces
+    @Singleton
+    OutboxLoader hotCacheLoader() {
+        return (authorId, k) -> newest(authorId, k).subscribeAsCompletionStage();
+    }
+
+    /** Makes sure the author's outbox exists and can be trusted (publish calls it when its push found no outbox). */
+    public Uni<Void> warm(long authorId) {
+        return read(List.of(authorId), null, 1).replaceWithVoid();
+    }
+
+    private Uni<Map<Long, Window>> read(List<Long> authorIds, Cursor cursor, int count) {
         if (authorIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        reads.increment(authorIds.size());
         List<Request> batch = new ArrayList<>(authorIds.size() * ZsetWindows.requestCount(cursor));
         for (long author : authorIds) {
             batch.addAll(ZsetWindows.requests(OutboxStore.key(author), cursor, count));
@@ -68,9 +99,15 @@ public class OutboxReader {
         Map<Long, Window> windows = new HashMap<>();
         for (int i = 0; i < authorIds.size(); i++) {
             int offset = i * ZsetWindows.requestCount(cursor);
-            // A missing key is "unknown", not "empty": leave it out so Cassandra answers for it.
-            if (ZsetWindows.size(responses, offset, cursor) > 0) {
-                windows.put(authorIds.get(i), ZsetWindows.parse(responses, offset, cursor, count, outboxConfig.maxEntries()));
+            long size = ZsetWindows.size(responses, offset);
+            // A missing key is "unknown", not "empty": leave it out so Cassandra answers for it. So is
+            // an outbox without its sentinel below the cap: made by a push onto a lost key (before
+            // pushes checked), or trimmed and then shortened by deletes; it only vouches for a part.
+            if (size > 0) {
+                Window window = ZsetWindows.parse(responses, offset, cursor, count);
+                if (window.floor() == null || size >= outboxConfig.maxEntries()) {
+                    windows.put(authorIds.get(i), window);
+                }
             }
         }
         for (long author : authorIds) {
@@ -79,6 +116,11 @@ public class OutboxReader {
         return windows;
     }
 
+    /**
+     * Cassandra answers for the outboxes Redis could not vouch for. On a first page it reads as
+     * many as the outbox cap and writes them back, so the next read of that author is Redis again:
+     * with the sentinel when that was the whole history, else as a full outbox.
+     */
     private Uni<Map<Long, Window>> fillColdFromArchive(Map<Long, Window> windows, Cursor cursor, int count) {
         List<Long> cold = new ArrayList<>();
         windows.forEach((author, window) -> {
@@ -89,23 +131,38 @@ public class OutboxReader {
         if (cold.isEmpty()) {
             return Uni.createFrom().item(windows);
         }
-        return archive.before(cold, cursor, count).chain(found -> {
-            Map<Long, List<PostRef>> complete = new HashMap<>();
+        int limit = cursor == null ? Math.max(count, outboxConfig.maxEntries()) : count;
+        return archive.before(cold, cursor, limit).chain(found -> {
+            Map<Long, List<PostRef>> warmed = new HashMap<>();
+            Set<Long> complete = new HashSet<>();
             for (long author : cold) {
                 List<PostRef> refs = found.getOrDefault(author, List.of());
-                // Cassandra is complete: a short answer means the author has nothing older.
-                windows.put(author, new Window(refs, null));
-                if (cursor == null && refs.size() < count) {
-                    complete.put(author, refs);
+                windows.put(author, archiveWindow(refs, count, limit));
+                if (cursor == null) {
+                    warmed.put(author, refs);
+                    if (refs.size() < limit) {
+                        complete.add(author); // Cassandra is complete: a short answer means the author has nothing older
+                    }
                 }
             }
-            // Only whole histories go back: a partial one would make the outbox claim an end it does not have.
-            return outboxes.warm(complete)
-                    .chain(() -> dropDeletedAfterWarm(complete))
+            return outboxes.warm(warmed, complete)
+                    .chain(() -> dropDeletedAfterWarm(warmed))
                     .onFailure().invoke(e -> LOG.debugf("outbox warm-up skipped: %s", e.toString()))
                     .onFailure().recoverWithNull()
                     .replaceWith(windows);
         });
+    }
+
+    /**
+     * The first {@code count} of what Cassandra answered to a read of {@code limit}: cut short here,
+     * or as long as the limit (more may exist), it vouches only down to the last ref it keeps.
+     */
+    private static Window archiveWindow(List<PostRef> refs, int count, int limit) {
+        if (refs.size() < limit && refs.size() <= count) {
+            return new Window(refs, null);
+        }
+        List<PostRef> kept = List.copyOf(refs.subList(0, Math.min(count, refs.size())));
+        return new Window(kept, kept.isEmpty() ? null : Window.at(kept.get(kept.size() - 1)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.feed.timeline;
 
+import dev.feed.author.TierTransitions;
 import dev.feed.hot.HotConfig;
 import dev.feed.hotcache.AuthorEntry;
 import dev.feed.hotcache.HotCache;
@@ -40,10 +41,11 @@ public class TimelineService {
     private final TimelineConfig config;
     private final HotConfig hotConfig;
     private final OutboxConfig outboxConfig;
+    private final TierTransitions transitions;
 
     public TimelineService(FolloweeCache followees, HomeInboxStore inbox, InboxRebuilder rebuilder, OutboxReader outboxes,
             ArchiveReader archive, HotCache hotCache, PostHydrator hydrator, TimelineConfig config, HotConfig hotConfig,
-            OutboxConfig outboxConfig) {
+            OutboxConfig outboxConfig, TierTransitions transitions) {
         this.followees = followees;
         this.inbox = inbox;
         this.rebuilder = rebuilder;
@@ -54,6 +56,7 @@ public class TimelineService {
         this.config = config;
         this.hotConfig = hotConfig;
         this.outboxConfig = outboxConfig;
+        this.transitions = transitions;
     }
 
     /** Candidates of one round, newest first; {@code exhausted} when nothing older exists anywhere. */
@@ -126,6 +129,14 @@ public class TimelineService {
                 windows.add(hot);
             } else {
                 fromOutbox.add(author);
+            }
+        }
+        if (transitions.any()) {
+            // just left the pull tier: the inbox lacks its pull-period posts until fanout-worker merged them
+            for (long author : f.push()) {
+                if (transitions.stillPulled(author)) {
+                    fromOutbox.add(author);
+                }
             }
         }
         return outboxes.windows(fromOutbox, cursor, want).map(byAuthor -> {

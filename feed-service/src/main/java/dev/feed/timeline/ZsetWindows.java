@@ -29,8 +29,15 @@ final class ZsetWindows {
         return cursor == null ? 3 : 4;
     }
 
+    /**
+     * The group, in this order: the two lowest entries (is the sentinel there? the oldest post),
+     * the size, then the page. The sentinel is looked at first: a trim that removes it between the
+     * commands then removes no post before the page is read (it takes the sentinel, rank 0, first).
+     */
     static List<Request> requests(String key, Cursor cursor, int count) {
         List<Request> requests = new ArrayList<>(requestCount(cursor));
+        requests.add(Request.cmd(Command.ZRANGE).arg(key).arg(0).arg(1).arg("WITHSCORES"));
+        requests.add(Request.cmd(Command.ZCARD).arg(key));
         if (cursor == null) {
             requests.add(range(key, "+inf", count));
         } else {
@@ -38,10 +45,6 @@ final class ZsetWindows {
                     .arg("BYSCORE").arg("REV").arg("WITHSCORES"));
             requests.add(range(key, "(" + cursor.createdAtMillis(), count));
         }
-        requests.add(Request.cmd(Command.ZCARD).arg(key));
-        // The oldest real post (the sentinel scores 0), for the trim floor of a full ZSET.
-        requests.add(Request.cmd(Command.ZRANGE).arg(key).arg("(0").arg("+inf").arg("BYSCORE").arg("LIMIT").arg(0).arg(1)
-                .arg("WITHSCORES"));
         return requests;
     }
 
@@ -51,38 +54,50 @@ final class ZsetWindows {
     }
 
     /** ZCARD of a group: 0 means the key does not exist. */
-    static long size(List<Response> responses, int offset, Cursor cursor) {
-        return responses.get(offset + requestCount(cursor) - 2).toLong();
+    static long size(List<Response> responses, int offset) {
+        return responses.get(offset + 1).toLong();
     }
 
     /**
-     * The window of one group. A ZSET at its cap has been (or is about to be) trimmed, so it only
-     * vouches down to its oldest entry.
+     * The window of one group. Only a ZSET holding its sentinel is known complete: whoever wrote
+     * the sentinel wrote the whole history with it (an inbox rebuild, an outbox warmed from
+     * Cassandra), and a trim takes the sentinel first. Without it (trimmed at the cap, or created
+     * by a write onto a key Redis had lost) the ZSET vouches only down to its oldest entry.
      */
-    static Window parse(List<Response> responses, int offset, Cursor cursor, int count, int cap) {
+    static Window parse(List<Response> responses, int offset, Cursor cursor, int count) {
         List<PostRef> refs = new ArrayList<>();
-        int at = offset;
+        int at = offset + 2;
         if (cursor != null) {
             for (PostRef ref : OutboxStore.toRefs(responses.get(at++))) {
-                if (ref.postId() != SENTINEL && cursor.isBefore(ref)) {
+                if (cursor.isBefore(ref)) {
                     refs.add(ref);
                 }
             }
         }
-        for (PostRef ref : OutboxStore.toRefs(responses.get(at))) {
-            if (ref.postId() != SENTINEL) {
-                refs.add(ref);
-            }
-        }
+        refs.addAll(OutboxStore.toRefs(responses.get(at)));
         refs.sort(null);
         if (refs.size() > count) {
             refs = new ArrayList<>(refs.subList(0, count));
         }
-        Cursor floor = null;
-        List<PostRef> oldest = OutboxStore.toRefs(responses.get(at + 2));
-        if (size(responses, offset, cursor) >= cap && !oldest.isEmpty()) {
-            floor = Window.at(oldest.get(0));
+        return new Window(refs, hasSentinel(responses.get(offset)) ? null : oldestFloor(responses.get(offset)));
+    }
+
+    /** True if the group's ZSET holds its sentinel (toRefs leaves it out; it scores lowest, rank 0). */
+    static boolean hasSentinel(List<Response> responses, int offset) {
+        return hasSentinel(responses.get(offset));
+    }
+
+    private static boolean hasSentinel(Response lowest) {
+        if (lowest == null || lowest.size() == 0) {
+            return false;
         }
-        return new Window(refs, floor);
+        Response first = lowest.get(0);
+        String member = first.type() == io.vertx.redis.client.ResponseType.MULTI ? first.get(0).toString() : first.toString();
+        return Long.toString(SENTINEL).equals(member);
+    }
+
+    private static Cursor oldestFloor(Response lowest) {
+        List<PostRef> refs = OutboxStore.toRefs(lowest); // newest first, sentinel left out
+        return refs.isEmpty() ? null : Window.at(refs.get(refs.size() - 1));
     }
 }

@@ -53,6 +53,8 @@ class HotCacheTwoInstancesTest {
     @Inject
     OutboxStore outbox;
     @Inject
+    OutboxLoader loader;
+    @Inject
     HotConfig config;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -66,7 +68,7 @@ class HotCacheTwoInstancesTest {
 
     @BeforeEach
     void startInstanceB() throws Exception {
-        OutboxLoader real = HotCacheProducer.outboxLoader(outbox);
+        OutboxLoader real = loader; // the one instance A uses: outbox, Cassandra behind it
         OutboxLoader corruptible = (author, k) -> real.load(author, k).thenApply(refs -> {
             if (corruptNextLoad.compareAndSet(true, false) && !refs.isEmpty()) {
                 return refs.subList(1, refs.size()); // drops the newest post: a stale list
@@ -158,6 +160,7 @@ class HotCacheTwoInstancesTest {
     private List<PostRef> posts(long author, int n) {
         List<PostRef> refs = new ArrayList<>();
         long base = System.currentTimeMillis() - ThreadLocalRandom.current().nextInt(1_000_000);
+        outbox.warm(Map.of(author, List.of()), java.util.Set.of(author)).await().indefinitely(); // an author with no posts yet
         for (int i = 0; i < n; i++) {
             PostRef ref = new PostRef(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), base + i);
             outbox.push(author, ref).await().indefinitely();

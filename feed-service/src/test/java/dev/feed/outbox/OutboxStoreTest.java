@@ -23,7 +23,7 @@ class OutboxStoreTest {
 
     @Test
     void push_trimsToMaxEntries_keepingTheNewest() {
-        long author = newAuthor();
+        long author = opened(newAuthor());
         int max = config.maxEntries();
         for (int i = 1; i <= max + 5; i++) {
             outbox.push(author, new PostRef(1_000_000L + i, 1_700_000_000_000L + i)).await().indefinitely();
@@ -36,7 +36,7 @@ class OutboxStoreTest {
 
     @Test
     void recent_equalMilliseconds_orderedByIdDescending_withExact64BitIds() {
-        long author = newAuthor();
+        long author = opened(newAuthor());
         long ms = 1_763_700_000_123L;
         // Ids above 2^53: as scores they would collapse; as members they stay exact.
         long a = 9_007_199_254_740_993L;
@@ -52,11 +52,25 @@ class OutboxStoreTest {
 
     @Test
     void push_samePostTwice_isStoredOnce() {
-        long author = newAuthor();
+        long author = opened(newAuthor());
         PostRef ref = new PostRef(42L, 1_700_000_000_000L);
         outbox.push(author, ref).await().indefinitely();
         outbox.push(author, ref).await().indefinitely();
         assertThat(outbox.recent(author, 10).await().indefinitely()).containsExactly(ref);
+    }
+
+    @Test
+    void push_ontoAnOutboxRedisDoesNotHave_writesNothing_soNoPartialOutboxIsCreated() {
+        long author = newAuthor();
+        assertThat(outbox.push(author, new PostRef(7L, 1_700_000_000_000L)).await().indefinitely()).isFalse();
+        long exists = redis.send(Request.cmd(Command.EXISTS).arg(OutboxStore.key(author))).await().indefinitely().toLong();
+        assertThat(exists).isZero();
+    }
+
+    /** An outbox warmed as complete and empty (an author with no posts yet). */
+    private long opened(long author) {
+        outbox.warm(java.util.Map.of(author, List.of()), java.util.Set.of(author)).await().indefinitely();
+        return author;
     }
 
     private static long newAuthor() {

@@ -62,6 +62,8 @@ class PublishWithKafkaDownTest {
     @Inject
     dev.feed.timeline.HomeInboxStore inbox;
     @Inject
+    dev.feed.timeline.OutboxReader outboxReader;
+    @Inject
     dev.feed.post.PostHydrator hydrator;
     @Inject
     PublishConfig config;
@@ -89,7 +91,7 @@ class PublishWithKafkaDownTest {
 
         try (KafkaConsumer<String, String> consumer = consumerAtEnd();
                 PostEventProducer realProducer = new PostEventProducer(Map.of("bootstrap.servers", realKafka), json, config, tracing)) {
-            PublishService publisher = new PublishService(posts, outbox, inbox, realProducer, rateLimiter, tombstones, hydrator, config, new SimpleMeterRegistry());
+            PublishService publisher = new PublishService(posts, outbox, inbox, outboxReader, realProducer, rateLimiter, tombstones, hydrator, config, new SimpleMeterRegistry());
             PendingFanoutRelay relay = new PendingFanoutRelay(posts, publisher, config, new SimpleMeterRegistry());
 
             relay.relayOnce().await().indefinitely();
