@@ -54,19 +54,52 @@ public class InboxStore {
             """);
 
     /**
-     * KEYS[1] inbox; ARGV[1] max entries, then score, member pairs. Returns how many were added,
-     * or -1 if the inbox is absent. The entries come as arguments (read from the outbox by the
-     * caller) because an outbox key is in another hash slot than the inbox.
+     * KEYS inbox, its floor record (one slot: same hash tag); ARGV max entries, mode, floor, then
+     * score, member pairs. Returns how many were added, -1 if the inbox is absent, -2 if it was
+     * dropped. The entries come as arguments (read from the outbox by the caller) because an outbox
+     * key is in another hash slot than the inbox. Modes: {@code all} merges (the entries are all the
+     * inbox needs of that author); {@code floor} merges and raises the inbox's floor to the given
+     * position (the outbox vouched only down to it, so reads go to Cassandra below it), unless a
+     * rebuild is running or the record is gone (feed-service rebuilds then anyway); {@code drop}
+     * deletes the inbox (Redis has no outbox: nothing tells what the author posted), so the reader's
+     * next read rebuilds it by pull, which reads Cassandra and warms that outbox.
      */
     static final LuaScript MERGE_IF_ACTIVE = new LuaScript("""
             if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            if ARGV[2] == 'drop' then
+                redis.call('DEL', KEYS[1], KEYS[2])
+                return -2
+            end
             local added = 0
-            for i = 2, #ARGV, 2 do
+            for i = 4, #ARGV, 2 do
                 added = added + redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
             end
             redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
+            if ARGV[2] == 'floor' then
+                local current = redis.call('GET', KEYS[2])
+                local function newer(a, b)
+                    local am, ai = string.match(a, '^(%d+)%.(%d+)$')
+                    local bm, bi = string.match(b, '^(%d+)%.(%d+)$')
+                    if not bm then return true end
+                    if tonumber(am) ~= tonumber(bm) then return tonumber(am) > tonumber(bm) end
+                    if #ai ~= #bi then return #ai > #bi end
+                    return ai > bi
+                end
+                if current == 'none' or (current and current ~= 'building' and newer(ARGV[3], current)) then
+                    redis.call('SET', KEYS[2], ARGV[3], 'KEEPTTL')
+                end
+            end
             return added
             """);
+
+    /** How a merge treats a live inbox, by what the outbox vouches for (see {@link #MERGE_IF_ACTIVE}). */
+    public enum MergeMode {
+        ALL, FLOOR, DROP;
+
+        String wire() {
+            return name().toLowerCase();
+        }
+    }
 
     private final Redis redis;
     private final RedisPipeline pipeline;
@@ -80,6 +113,14 @@ public class InboxStore {
 
     public static String key(long userId) {
         return "inbox:{" + userId + "}";
+    }
+
+    /**
+     * How far back a rebuilt inbox is complete ({@code none}, {@code building} or {@code ms.id});
+     * feed-service's {@code HomeInboxStore} writes it with the rebuild and reads it with every page.
+     */
+    public static String floorKey(long userId) {
+        return "inbox-floor:{" + userId + "}";
     }
 
     /**
@@ -118,19 +159,54 @@ public class InboxStore {
         return pipeline.batch(batch).map(InboxStore::sum);
     }
 
-    /** Merges entries into a live inbox and trims it; an absent inbox stays absent. */
-    public Uni<Merge> mergeIfActive(long userId, List<Entry> entries) {
-        if (entries.isEmpty()) {
-            return Uni.createFrom().item(new Merge(true, 0));
-        }
-        List<Object> args = new ArrayList<>(1 + 2 * entries.size());
+    /** One merge call: the follower's inbox, the mode, the floor ({@code ms.id}, for FLOOR) and the entries. */
+    public LuaScript.Call mergeCall(long userId, List<Entry> entries, MergeMode mode, String floor) {
+        List<Object> args = new ArrayList<>(3 + 2 * entries.size());
         args.add(config.maxEntries());
+        args.add(mode.wire());
+        args.add(floor == null ? "" : floor);
         for (Entry entry : entries) {
             args.add(entry.score());
             args.add(entry.member());
         }
-        return MERGE_IF_ACTIVE.send(redis, MERGE_IF_ACTIVE.call(key(userId), args.toArray()))
-                .map(r -> r.toInteger() < 0 ? new Merge(false, 0) : new Merge(true, r.toInteger()));
+        return MERGE_IF_ACTIVE.call(List.of(key(userId), floorKey(userId)), args.toArray());
+    }
+
+    /** Merges entries into a live inbox and trims it; an absent inbox stays absent. */
+    public Uni<Merge> mergeIfActive(long userId, List<Entry> entries, MergeMode mode, String floor) {
+        if (entries.isEmpty() && mode == MergeMode.ALL) {
+            return Uni.createFrom().item(new Merge(true, 0));
+        }
+        return MERGE_IF_ACTIVE.send(redis, mergeCall(userId, entries, mode, floor)).map(InboxStore::toMerge);
+    }
+
+    /**
+     * The same merge into many inboxes, in one pipelined round trip (each call one inbox: one slot).
+     *
+     * @return inboxes that were live, and how many posts went in
+     */
+    public Uni<Merge> mergeIntoAll(List<Long> userIds, List<Entry> entries, MergeMode mode, String floor) {
+        if (userIds.isEmpty() || (entries.isEmpty() && mode == MergeMode.ALL)) {
+            return Uni.createFrom().item(new Merge(false, 0));
+        }
+        List<LuaScript.Call> calls = new ArrayList<>(userIds.size());
+        for (long userId : userIds) {
+            calls.add(mergeCall(userId, entries, mode, floor));
+        }
+        return MERGE_IF_ACTIVE.batch(pipeline, calls).map(responses -> {
+            int added = 0;
+            boolean anyLive = false;
+            for (Response r : responses) {
+                Merge m = toMerge(r);
+                added += m.added();
+                anyLive |= m.active();
+            }
+            return new Merge(anyLive, added);
+        });
+    }
+
+    private static Merge toMerge(Response r) {
+        return r.toInteger() < 0 ? new Merge(false, 0) : new Merge(true, r.toInteger());
     }
 
     /** Removes the given members from one inbox in one command; returns how many were there. */

@@ -14,8 +14,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Follow-graph events ({@code feed.relations}, group {@code fanout-relations}): merge on follow,
- * unmerge on unfollow, and a hot-cache broadcast when an author changes tier, so every
- * feed-service instance pins or unpins that author.
+ * unmerge on unfollow; when an author changes tier, a merge into its followers' live inboxes
+ * (leaving the pull tier) and then a hot-cache broadcast, so every feed-service instance pins or
+ * unpins that author and stops pulling it once the merge is done.
  *
  * <p>A failure is retried with backoff, then fails the poll, which is redelivered: these events
  * are few and losing one would leave a wrong timeline, so there is no dead-letter shortcut.
@@ -62,9 +63,20 @@ public class RelationEvents implements RecordsHandler {
                     ? merger.merge(id(event, "followerId"), id(event, "followeeId")).replaceWithVoid()
                     : Uni.createFrom().voidItem();
             case "relation.unfollowed" -> merger.unmerge(id(event, "followerId"), id(event, "followeeId")).replaceWithVoid();
-            case "author.tier-changed" -> hotCache.broadcast(id(event, "authorId"), "tier");
+            case "author.tier-changed" -> tierChanged(id(event, "authorId"), event.path("tier").asText());
             default -> Uni.createFrom().voidItem();
         };
+    }
+
+    /**
+     * Leaving the pull tier, the author's pull-period posts go into the live inboxes of its
+     * followers first; the broadcast after it tells every feed-service instance that the merge is
+     * done (until then they keep pulling the author), and re-pins or unpins it in the hot-cache.
+     * Entering the pull tier moves nothing: inboxes keep what was pushed, reads pull the rest.
+     */
+    private Uni<Void> tierChanged(long authorId, String tier) {
+        Uni<Integer> merged = "push".equals(tier) ? merger.mergeIntoFollowers(authorId) : Uni.createFrom().item(0);
+        return merged.chain(() -> hotCache.broadcast(authorId, "tier"));
     }
 
     private static long id(JsonNode event, String field) {

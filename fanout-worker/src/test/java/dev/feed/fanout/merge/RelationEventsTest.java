@@ -18,11 +18,13 @@ import dev.feed.fanout.inbox.InboxConfig;
 import dev.feed.fanout.inbox.InboxStore;
 import dev.feed.fanout.kafka.KafkaClients;
 import dev.feed.fanout.kafka.TopicsConfig;
+import dev.feed.fanout.support.FakeRelationClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,9 @@ class RelationEventsTest {
     Redis redis;
     @Inject
     ObjectMapper json;
+    @Inject
+    @RestClient
+    FakeRelationClient relationClient;
 
     @Test
     void follow_pushTierFollowee_mergesTheirRecentPostsIntoTheLiveInbox() {
@@ -121,6 +126,58 @@ class RelationEventsTest {
     }
 
     @Test
+    void follow_followeeWhoseOutboxRedisLost_dropsTheLiveInbox_soTheNextReadRebuildsIt() {
+        long reader = newId();
+        long followee = newId(); // no outbox key: never posted, or lost with Redis; only Cassandra knows
+        activate(redis, reader, inboxConfig.ttl());
+        inbox(reader, 5, T0 + 5);
+
+        follow(reader, followee, "push");
+        await("dropped", () -> !exists(redis, InboxStore.key(reader)));
+
+        assertThat(exists(redis, InboxStore.floorKey(reader))).isFalse();
+    }
+
+    @Test
+    void follow_outboxWithoutItsSentinel_mergesIt_andRaisesTheInboxFloorToItsOldestPost() {
+        long reader = newId();
+        long followee = newId();
+        activate(redis, reader, inboxConfig.ttl());
+        inbox(reader, 5, T0 - 100); // older than anything the partial outbox vouches for
+        partialOutbox(followee, List.of(61L, 62L), T0);
+
+        follow(reader, followee, "push");
+        await("merged", () -> members(redis, InboxStore.key(reader)).contains("62"));
+
+        assertThat(members(redis, InboxStore.key(reader))).containsExactly("0", "5", "61", "62");
+        assertThat(floorOf(reader)).as("reads go to Cassandra below the outbox's oldest post").isEqualTo(T0 + ".61");
+    }
+
+    @Test
+    void tierChangedToPush_mergesThePullPeriodPostsIntoEveryLiveFollowerInbox_thenBroadcasts() {
+        long author = newId();
+        long active = newId();
+        long otherActive = newId();
+        long inactive = newId();
+        relationClient.author(author, "push", List.of(active, otherActive, inactive));
+        activate(redis, active, inboxConfig.ttl());
+        activate(redis, otherActive, inboxConfig.ttl());
+        inbox(active, 71, T0 - 1); // pushed before the author entered the pull tier
+        outbox(author, List.of(71L, 72L, 73L, 74L), T0 - 1); // 72-74 posted in the pull period: never pushed
+
+        Map<String, Object> event = envelope("author.tier-changed");
+        event.put("authorId", Long.toString(author));
+        event.put("tier", "push");
+        event.put("followerCount", 3);
+        send(kafka, topics.relations(), Long.toString(author), event, json);
+        awaitRecord(kafka, topics.hotcacheChanges(), r -> Long.toString(author).equals(r.key()));
+
+        assertThat(members(redis, InboxStore.key(active))).as("merged before the broadcast").containsExactly("0", "71", "72", "73", "74");
+        assertThat(members(redis, InboxStore.key(otherActive))).containsExactly("0", "71", "72", "73", "74");
+        assertThat(exists(redis, InboxStore.key(inactive))).as("inactive readers are rebuilt by pull").isFalse();
+    }
+
+    @Test
     void tierChanged_broadcastsAHotCacheChange() throws Exception {
         long author = newId();
         Map<String, Object> event = envelope("author.tier-changed");
@@ -164,6 +221,20 @@ class RelationEventsTest {
         }
         writes.add(Request.cmd(Command.EXPIRE).arg(Outboxes.key(author)).arg(600));
         redis.batch(writes).await().indefinitely();
+    }
+
+    /** An outbox Redis recreated without its sentinel (the state feed-service reads as partial). */
+    private void partialOutbox(long author, List<Long> posts, long t0) {
+        List<Request> writes = new ArrayList<>();
+        for (int i = 0; i < posts.size(); i++) {
+            writes.add(Request.cmd(Command.ZADD).arg(Outboxes.key(author)).arg(t0 + i).arg(Long.toString(posts.get(i))));
+        }
+        writes.add(Request.cmd(Command.EXPIRE).arg(Outboxes.key(author)).arg(600));
+        redis.batch(writes).await().indefinitely();
+    }
+
+    private String floorOf(long reader) {
+        return redis.send(Request.cmd(Command.GET).arg(InboxStore.floorKey(reader))).await().indefinitely().toString();
     }
 
     private void inbox(long reader, long post, long createdAt) {

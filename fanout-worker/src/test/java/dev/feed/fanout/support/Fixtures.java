@@ -39,12 +39,14 @@ public final class Fixtures {
         return ThreadLocalRandom.current().nextLong(1_000_000_000L, Long.MAX_VALUE);
     }
 
-    /** What the read path does for an active reader: an inbox with the sentinel and a TTL. */
+    /** What the read path does for an active reader: an inbox with the sentinel and a TTL, its floor record "none". */
     public static void activate(Redis redis, long user, Duration ttl) {
         String key = InboxStore.key(user);
         redis.batch(List.of(
                 Request.cmd(Command.ZADD).arg(key).arg(0).arg("0"),
-                Request.cmd(Command.EXPIRE).arg(key).arg(ttl.toSeconds()))).await().indefinitely();
+                Request.cmd(Command.EXPIRE).arg(key).arg(ttl.toSeconds()),
+                Request.cmd(Command.SET).arg(InboxStore.floorKey(user)).arg("none").arg("EX").arg(ttl.toSeconds())))
+                .await().indefinitely();
     }
 
     public static List<String> members(Redis redis, String key) {
