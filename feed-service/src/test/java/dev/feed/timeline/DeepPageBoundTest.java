@@ -127,6 +127,27 @@ class DeepPageBoundTest {
         assertThat(expectedRecent.get(expectedRecent.size() - 1)).isEqualTo(oldestRecent.id());
     }
 
+    @Test
+    void rebuild_ofOneProlificAndManyQuietFollowees_deepensTheProlificOne_andIsExact() {
+        FakeRelation relation = fx.freshRelation();
+        long reader = newUser();
+        long prolific = newUser();
+        long[] quiet = new long[40];
+        for (int i = 0; i < quiet.length; i++) {
+            quiet[i] = newUser();
+        }
+        relation.followPush(reader, prolific).followPush(reader, quiet);
+        List<PostRef> expected = new ArrayList<>();
+        for (long q : quiet) {
+            expected.add(fx.publish(q)); // reader not active: nothing pushed, the rebuild reads the outboxes
+        }
+        for (int i = 0; i < 19; i++) {
+            expected.add(fx.publish(prolific)); // its newest 19 outrank every quiet post: read past the first 16
+        }
+
+        assertThat(Fixture.all(reader, 7)).doesNotHaveDuplicates().containsExactlyElementsOf(newestFirst(expected));
+    }
+
     private double archiveQueries() {
         return meters.get("feed.timeline.archive.queries").counter().count();
     }
