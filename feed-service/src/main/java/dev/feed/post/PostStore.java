@@ -147,14 +147,58 @@ public class PostStore {
     public Uni<List<Post>> byAuthor(long authorId, Cursor before, int limit) {
         Prepared p = prepared();
         return walkAuthor(authorId, before, limit, p.selectByAuthor, p.selectByAuthorBefore,
-                row -> new Post(row.getLong("id"), authorId, row.getString("text"), row.getInstant("created_at"), null));
+                row -> new Post(row.getLong("id"), authorId, row.getString("text"), row.getInstant("created_at"), null), () -> { });
     }
 
     /** Like {@link #byAuthor} without the text: what a timeline past the Redis window needs. */
-    public Uni<List<PostRef>> refsByAuthor(long authorId, Cursor before, int limit) {
+    public Uni<List<PostRef>> refsByAuthor(long authorId, Cursor before, int limit, Runnable onRoundTrip) {
         Prepared p = prepared();
         return walkAuthor(authorId, before, limit, p.selectRefsByAuthor, p.selectRefsByAuthorBefore,
-                row -> new PostRef(row.getLong("id"), row.getInstant("created_at").toEpochMilli()));
+                row -> new PostRef(row.getLong("id"), row.getInstant("created_at").toEpochMilli()), onRoundTrip);
+    }
+
+    /**
+     * Each author's newest non-empty month bucket at or before {@code maxBucket}, in one statement
+     * over all the given partitions (an IN list: callers bound its size); authors with no such
+     * bucket are absent. {@code onRoundTrip} runs once per Cassandra round trip.
+     */
+    public Uni<Map<Long, Integer>> newestBuckets(List<Long> authorIds, int maxBucket, Runnable onRoundTrip) {
+        Map<Long, Integer> heads = new HashMap<>();
+        return rows(prepared().selectBucketHeads.bind(authorIds, maxBucket), onRoundTrip,
+                row -> heads.put(row.getLong("author_id"), row.getInt("bucket")))
+                .replaceWith(heads);
+    }
+
+    /**
+     * Up to {@code perAuthor} refs of each given author in one month bucket, strictly older than
+     * {@code before}, newest first per author: one statement over all the partitions (an IN list
+     * with PER PARTITION LIMIT; callers bound the list's size).
+     */
+    public Uni<Map<Long, List<PostRef>>> refsInBucket(List<Long> authorIds, int bucket, Cursor before, int perAuthor,
+            Runnable onRoundTrip) {
+        Map<Long, List<PostRef>> byAuthor = new HashMap<>();
+        Statement<?> query = prepared().selectRefsInBucket.bind(authorIds, bucket, Instant.ofEpochMilli(before.createdAtMillis()),
+                before.postId(), perAuthor);
+        return rows(query, onRoundTrip, row -> byAuthor.computeIfAbsent(row.getLong("author_id"), a -> new ArrayList<>())
+                        .add(new PostRef(row.getLong("id"), row.getInstant("created_at").toEpochMilli())))
+                .replaceWith(byAuthor);
+    }
+
+    /** Every row of a statement, page after page (each page one round trip). */
+    private Uni<Void> rows(Statement<?> statement, Runnable onRoundTrip, java.util.function.Consumer<Row> each) {
+        onRoundTrip.run();
+        return run(statement).chain(rs -> drain(rs, onRoundTrip, each));
+    }
+
+    private Uni<Void> drain(AsyncResultSet rs, Runnable onRoundTrip, java.util.function.Consumer<Row> each) {
+        for (Row row : rs.currentPage()) {
+            each.accept(row);
+        }
+        if (!rs.hasMorePages()) {
+            return Uni.createFrom().voidItem();
+        }
+        onRoundTrip.run();
+        return Uni.createFrom().completionStage(rs.fetchNextPage()).chain(next -> drain(next, onRoundTrip, each));
     }
 
     /**
@@ -163,11 +207,12 @@ public class PostStore {
      * the non-empty ones, so paging back skips empty months instead of probing them.
      */
     private <T> Uni<List<T>> walkAuthor(long authorId, Cursor before, int limit, PreparedStatement newest, PreparedStatement older,
-            Function<Row, T> map) {
+            Function<Row, T> map, Runnable onRoundTrip) {
+        onRoundTrip.run();
         int fromBucket = before == null ? Integer.MAX_VALUE : bucketOf(Instant.ofEpochMilli(before.createdAtMillis()));
         return run(prepared().selectBuckets.bind(authorId, fromBucket))
                 .chain(rs -> collectBuckets(rs, new ArrayList<>()))
-                .chain(buckets -> readBuckets(authorId, buckets, 0, before, limit, newest, older, map, new ArrayList<>()));
+                .chain(buckets -> readBuckets(authorId, buckets, 0, before, limit, newest, older, map, new ArrayList<>(), onRoundTrip));
     }
 
     private Uni<List<Integer>> collectBuckets(AsyncResultSet rs, List<Integer> acc) {
@@ -182,10 +227,11 @@ public class PostStore {
 
     /** Newest bucket first, one query each, stopping as soon as the limit is reached. */
     private <T> Uni<List<T>> readBuckets(long authorId, List<Integer> buckets, int i, Cursor before, int limit,
-            PreparedStatement newest, PreparedStatement older, Function<Row, T> map, List<T> acc) {
+            PreparedStatement newest, PreparedStatement older, Function<Row, T> map, List<T> acc, Runnable onRoundTrip) {
         if (i >= buckets.size() || acc.size() >= limit) {
             return Uni.createFrom().item(acc);
         }
+        onRoundTrip.run();
         int want = limit - acc.size();
         Statement<?> query = before == null
                 ? newest.bind(authorId, buckets.get(i), want)
@@ -195,7 +241,7 @@ public class PostStore {
             for (Row row : rs.currentPage()) {
                 acc.add(map.apply(row));
             }
-            return readBuckets(authorId, buckets, i + 1, before, limit, newest, older, map, acc);
+            return readBuckets(authorId, buckets, i + 1, before, limit, newest, older, map, acc, onRoundTrip);
         });
     }
 
@@ -253,6 +299,8 @@ public class PostStore {
         final PreparedStatement selectByAuthorBefore;
         final PreparedStatement selectRefsByAuthor;
         final PreparedStatement selectRefsByAuthorBefore;
+        final PreparedStatement selectBucketHeads;
+        final PreparedStatement selectRefsInBucket;
 
         Prepared(CqlSession s, String ks) {
             insertPost = s.prepare("INSERT INTO " + ks + ".posts (id, author_id, text, created_at) VALUES (?, ?, ?, ?)");
@@ -271,6 +319,9 @@ public class PostStore {
             selectByAuthorBefore = s.prepare("SELECT id, text, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND (created_at, id) < (?, ?) LIMIT ?");
             selectRefsByAuthor = s.prepare("SELECT id, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? LIMIT ?");
             selectRefsByAuthorBefore = s.prepare("SELECT id, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND (created_at, id) < (?, ?) LIMIT ?");
+            selectBucketHeads = s.prepare("SELECT author_id, bucket FROM " + ks + ".author_buckets WHERE author_id IN ? AND bucket <= ? PER PARTITION LIMIT 1");
+            selectRefsInBucket = s.prepare("SELECT author_id, id, created_at FROM " + ks + ".posts_by_author WHERE author_id IN ? AND bucket = ?"
+                    + " AND (created_at, id) < (?, ?) PER PARTITION LIMIT ?");
         }
     }
 }

@@ -33,4 +33,36 @@ public interface TimelineConfig {
     /** Concurrent Cassandra reads when a page continues past the Redis window (FEED_TIMELINE_ARCHIVE_CONCURRENCY). Default: 32. */
     @WithDefault("32")
     int archiveConcurrency();
+
+    /**
+     * Partitions one Cassandra statement reads when a page continues past the Redis window (an IN
+     * list over followees' month partitions): a page costs about 2 x followees / this per month it
+     * reaches into (FEED_TIMELINE_ARCHIVE_FAN_IN). Default: 100.
+     */
+    @WithDefault("100")
+    int archiveFanIn();
+
+    /**
+     * How a page past the Redis window reads Cassandra: {@code merge} (month by month, at most
+     * archive-fan-in partitions per statement) or {@code per-author} (the newest page of every
+     * followee, one walk each: the earlier strategy, kept as the benchmark's baseline)
+     * (FEED_TIMELINE_ARCHIVE_STRATEGY). Default: merge.
+     */
+    @WithDefault("merge")
+    ArchiveStrategy archiveStrategy();
+
+    enum ArchiveStrategy { MERGE, PER_AUTHOR }
+
+    /**
+     * Refs an inbox rebuild first reads per push-tier followee; only followees whose newest refs
+     * all rank in the rebuilt inbox are read further, doubling each round, so the merged top
+     * (the inbox cap) stays exact. The inbox cap reproduces the earlier "cap per followee" load
+     * (FEED_TIMELINE_REBUILD_FIRST_LOAD). Default: 16.
+     */
+    @WithDefault("16")
+    int rebuildFirstLoad();
+
+    /** Followees per pipelined Redis batch of an inbox rebuild (FEED_TIMELINE_REBUILD_BATCH). Default: 500. */
+    @WithDefault("500")
+    int rebuildBatch();
 }

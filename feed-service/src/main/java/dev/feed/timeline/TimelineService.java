@@ -196,17 +196,10 @@ public class TimelineService {
         }
         Cursor below = cursor != null && floor.isBefore(new PostRef(cursor.postId(), cursor.createdAtMillis())) ? cursor : floor;
         int need = want - merged.size();
-        return archive.before(f.everyone(readerId), below, need).map(byAuthor -> {
-            List<PostRef> older = new ArrayList<>();
-            boolean more = false;
-            for (List<PostRef> refs : byAuthor.values()) {
-                older.addAll(refs);
-                more |= refs.size() >= need;
-            }
-            List<PostRef> cut = PostRef.newestDistinct(older, need);
+        return archive.newestAcross(f.everyone(readerId), below, need).map(older -> {
             List<PostRef> page = new ArrayList<>(merged);
-            page.addAll(cut);
-            return new Candidates(page, !more && older.size() <= need);
+            page.addAll(older.refs());
+            return new Candidates(page, older.exhausted());
         });
     }
 

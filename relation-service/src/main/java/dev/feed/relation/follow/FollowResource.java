@@ -63,7 +63,9 @@ public class FollowResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No user has this id.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The caller has no profile yet: create it with PUT /v1/users/me first.",
+    @APIResponse(responseCode = "409", description = "The caller has no profile yet (type profile-required: create it with"
+            + " PUT /v1/users/me first), or already follows the most accounts one user may (type follow-limit, FEED_FOLLOW_MAX,"
+            + " default 7,500: unfollow one first).",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Void> follow(
             @Parameter(description = "The user to follow.", example = "1002",

@@ -19,10 +19,12 @@ import java.util.List;
 public class FollowStore {
     private final Tier tier;
     private final EventLog events;
+    private final FollowConfig config;
 
-    public FollowStore(Tier tier, EventLog events) {
+    public FollowStore(Tier tier, EventLog events, FollowConfig config) {
         this.tier = tier;
         this.events = events;
+        this.config = config;
     }
 
     /** Makes {@code followerId} follow {@code followeeId}; true if the edge is new (and events were written). */
@@ -90,8 +92,17 @@ public class FollowStore {
      * locked in ascending id order so that a follows b and b follows a at once cannot deadlock.
      */
     private Uni<Author> moveCounts(long followerId, long followeeId, int delta) {
-        Uni<Void> following = rows("UPDATE users SET following_count = following_count + ?2 WHERE id = ?1 RETURNING 1",
-                followerId, (long) delta).replaceWithVoid();
+        // The cap is checked on the locked row, in the statement that moves the count: concurrent
+        // follows by one user cannot pass it together. Throwing rolls back the new edge.
+        Uni<Void> following = rows("UPDATE users SET following_count = following_count + ?2 WHERE id = ?1"
+                + " AND (?2 < 0 OR following_count < ?3) RETURNING 1", followerId, (long) delta, (long) config.max())
+                .invoke(updated -> {
+                    if (updated.isEmpty()) {
+                        throw new ProblemException(409, "follow-limit", "Follow limit reached", "user " + followerId
+                                + " already follows " + config.max() + " accounts, the most one user may: unfollow one first");
+                    }
+                })
+                .replaceWithVoid();
         Uni<Author> followers = rows("UPDATE users SET follower_count = follower_count + ?2 WHERE id = ?1 RETURNING follower_count, tier",
                 followeeId, (long) delta)
                 .map(r -> {
