@@ -31,11 +31,19 @@ import org.jboss.logging.Logger;
 public class PostStore {
     private final CqlSession session;
     private final CassandraConfig config;
+    private final java.util.function.LongSupplier clockMillis;
     private volatile Prepared prepared;
 
+    @jakarta.inject.Inject
     public PostStore(CqlSession session, CassandraConfig config) {
+        this(session, config, System::currentTimeMillis);
+    }
+
+    /** With a clock of its own: tests run a store whose clock lags another's. */
+    PostStore(CqlSession session, CassandraConfig config, java.util.function.LongSupplier clockMillis) {
         this.session = session;
         this.config = config;
+        this.clockMillis = clockMillis;
     }
 
     /** Month bucket (yyyymm) of an author partition in {@code posts_by_author}. */
@@ -64,6 +72,16 @@ public class PostStore {
 
     public Uni<Optional<Post>> find(long id) {
         return run(prepared().selectPost.bind(id)).map(rs -> Optional.ofNullable(rs.one()).map(PostStore::toPost));
+    }
+
+    /** A post with the Cassandra write time of its publish: what a delete must write after. */
+    public record Stored(Post post, long writeTimeMicros) {
+    }
+
+    /** Like {@link #find}, with the publish's write time (see {@link #tombstone}). */
+    public Uni<Optional<Stored>> findStored(long id) {
+        return run(prepared().selectPostWithWriteTime.bind(id))
+                .map(rs -> Optional.ofNullable(rs.one()).map(row -> new Stored(toPost(row), row.getLong("wt"))));
     }
 
     /** Loads many posts concurrently (one async request each, all in flight at once); missing ids are absent. */
@@ -99,10 +117,17 @@ public class PostStore {
      * Tombstones a post: marks it deleted, removes it from the author's listing and records a
      * pending "delete" fanout, in one logged batch. The tombstone is what reads check, so the
      * post is gone at once whatever inboxes and caches still hold.
+     *
+     * <p>The batch is written strictly after the publish's write time ({@code stored}), whatever
+     * this instance's clock says: Cassandra keeps the cell with the highest timestamp, so a delete
+     * stamped by a clock lagging the publishing instance's would lose to the publish: the
+     * {@code posts_by_author} row would stay, and the "delete" pending record would be shadowed by
+     * the publish record's (older-looking, really earlier) row and its removal.
      */
-    public Uni<PendingFanout> tombstone(Post post, Instant deletedAt, int pendingShard) {
+    public Uni<PendingFanout> tombstone(Stored stored, Instant deletedAt, int pendingShard) {
         Prepared p = prepared();
-        long writeTime = writeTimeMicros();
+        Post post = stored.post();
+        long writeTime = writeTimeMicrosAfter(stored.writeTimeMicros());
         BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED,
                 p.markDeleted.bind(deletedAt, post.id()),
                 p.deleteByAuthor.bind(post.authorId(), bucketOf(post.createdAt()), post.createdAt(), post.id()),
@@ -136,7 +161,12 @@ public class PostStore {
 
     /** Strictly increasing microsecond timestamps from this instance. */
     private long writeTimeMicros() {
-        long now = System.currentTimeMillis() * 1000;
+        return writeTimeMicrosAfter(0);
+    }
+
+    /** Strictly increasing from this instance, and strictly after {@code earlierMicros}. */
+    private long writeTimeMicrosAfter(long earlierMicros) {
+        long now = Math.max(clockMillis.getAsLong() * 1000, earlierMicros + 1);
         return lastWriteTime.updateAndGet(prev -> Math.max(prev + 1, now));
     }
 
@@ -289,6 +319,7 @@ public class PostStore {
         final PreparedStatement insertBucket;
         final PreparedStatement insertPending;
         final PreparedStatement selectPost;
+        final PreparedStatement selectPostWithWriteTime;
         final PreparedStatement reserveKey;
         final PreparedStatement markDeleted;
         final PreparedStatement deleteByAuthor;
@@ -308,6 +339,7 @@ public class PostStore {
             insertBucket = s.prepare("INSERT INTO " + ks + ".author_buckets (author_id, bucket) VALUES (?, ?)");
             insertPending = s.prepare("INSERT INTO " + ks + ".pending_fanout (shard, post_id, author_id, created_at, kind) VALUES (?, ?, ?, ?, ?)");
             selectPost = s.prepare("SELECT id, author_id, text, created_at, deleted_at FROM " + ks + ".posts WHERE id = ?");
+            selectPostWithWriteTime = s.prepare("SELECT id, author_id, text, created_at, deleted_at, WRITETIME(created_at) AS wt FROM " + ks + ".posts WHERE id = ?");
             reserveKey = s.prepare("INSERT INTO " + ks + ".idempotency_keys (author_id, idem_key, post_id) VALUES (?, ?, ?) IF NOT EXISTS");
             markDeleted = s.prepare("UPDATE " + ks + ".posts SET deleted_at = ? WHERE id = ?");
             deleteByAuthor = s.prepare("DELETE FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND created_at = ? AND id = ?");

@@ -12,6 +12,11 @@ import java.util.function.LongSupplier;
  * millisecond's sequence is exhausted) until the clock catches up, so ids stay unique and
  * increasing per worker and nothing blocks. Uniqueness across instances rests on distinct
  * worker ids (configuration, see {@code feed.ids.worker-id}).
+ *
+ * <p>Across restarts: a process that starts with its clock behind the last millisecond its
+ * predecessor used would reissue that predecessor's ids. {@code notBeforeMillis} (the persisted
+ * reservation, see {@link IdClock}) makes the new generator start after it, as if the clock had
+ * stepped back within one process.
  */
 public final class SnowflakeIds {
     /** 2025-01-01T00:00:00Z: 2^41 ms from here lasts until 2094. */
@@ -27,11 +32,27 @@ public final class SnowflakeIds {
     private long sequence;
 
     public SnowflakeIds(int workerId, LongSupplier clockMillis) {
+        this(workerId, clockMillis, -1);
+    }
+
+    /** A generator that issues no id at or before {@code notBeforeMillis} (a previous run's last millisecond). */
+    public SnowflakeIds(int workerId, LongSupplier clockMillis, long notBeforeMillis) {
         if (workerId < 0 || workerId > MAX_WORKER_ID) {
             throw new IllegalArgumentException("worker id must be 0.." + MAX_WORKER_ID + ", got " + workerId);
         }
         this.workerId = workerId;
         this.clockMillis = clockMillis;
+        this.lastMillis = notBeforeMillis;
+        this.sequence = MAX_SEQUENCE; // so the first id moves past notBeforeMillis even on a clock behind it
+    }
+
+    /** The millisecond of the latest id issued (or the floor it started from). */
+    public synchronized long lastMillis() {
+        return lastMillis;
+    }
+
+    public int workerId() {
+        return (int) workerId;
     }
 
     public synchronized long next() {

@@ -6,6 +6,7 @@ import dev.feed.post.PendingFanout;
 import dev.feed.post.Post;
 import dev.feed.post.PostHydrator;
 import dev.feed.post.PostStore;
+import dev.feed.post.IdClock;
 import dev.feed.post.SnowflakeIds;
 import dev.feed.post.Tombstones;
 import dev.feed.problem.ProblemException;
@@ -39,13 +40,13 @@ public class PublishService {
     private final Tombstones tombstones;
     private final PostHydrator hydrator;
     private final PublishConfig config;
-    private final SnowflakeIds ids;
+    private final IdClock ids;
     private final Counter published;
     private final Counter deleted;
     private final Counter dispatchDeferred;
 
     public PublishService(PostStore posts, OutboxStore outbox, HomeInboxStore inbox, OutboxReader outboxReader, PostEventProducer events, RateLimiter rateLimiter,
-            Tombstones tombstones, PostHydrator hydrator, PublishConfig config, MeterRegistry metrics) {
+            Tombstones tombstones, PostHydrator hydrator, PublishConfig config, IdClock ids, MeterRegistry metrics) {
         this.posts = posts;
         this.outbox = outbox;
         this.inbox = inbox;
@@ -55,7 +56,7 @@ public class PublishService {
         this.tombstones = tombstones;
         this.hydrator = hydrator;
         this.config = config;
-        this.ids = new SnowflakeIds(config.workerId(), System::currentTimeMillis);
+        this.ids = ids;
         this.published = metrics.counter("feed_publish_total");
         this.deleted = metrics.counter("feed_delete_total");
         this.dispatchDeferred = metrics.counter("feed_publish_dispatch_deferred_total");
@@ -108,15 +109,16 @@ public class PublishService {
     /** Deletes the caller's post: 404 if it never existed, 403 if it is someone else's, 204 again if already deleted. */
     public Uni<Void> delete(long callerId, long postId) {
         Context trace = Context.current(); // as in publish
-        return posts.find(postId).chain(found -> {
-            Post post = found.orElseThrow(() -> ProblemException.notFound("no post with id " + postId));
+        return posts.findStored(postId).chain(found -> {
+            PostStore.Stored stored = found.orElseThrow(() -> ProblemException.notFound("no post with id " + postId));
+            Post post = stored.post();
             if (post.authorId() != callerId) {
                 throw new ProblemException(403, "forbidden", "Forbidden", "only the author may delete post " + postId);
             }
             if (post.deleted()) {
                 return hideFromReads(postId); // a retried delete still makes sure reads drop it
             }
-            return posts.tombstone(post, Instant.now(), shardOf(postId))
+            return posts.tombstone(stored, Instant.now(), shardOf(postId))
                     .invoke(() -> deleted.increment())
                     .call(() -> hideFromReads(postId))
                     .call(pending -> dispatchWithinRequest(pending, PostEvent.DELETED, trace))

@@ -60,4 +60,12 @@ class SnowflakeIdsTest {
         assertThatThrownBy(() -> new SnowflakeIds(1024, () -> T0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SnowflakeIds(-1, () -> T0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void next_startingFromAFloorWithTheClockBehindIt_issuesOnlyLaterMilliseconds() {
+        SnowflakeIds ids = new SnowflakeIds(7, () -> T0 - 60_000, T0);
+        long first = ids.next();
+        assertThat(SnowflakeIds.millisOf(first)).isEqualTo(T0 + 1);
+        assertThat(ids.next()).isGreaterThan(first);
+    }
 }

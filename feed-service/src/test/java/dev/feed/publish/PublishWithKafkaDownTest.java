@@ -68,6 +68,8 @@ class PublishWithKafkaDownTest {
     @Inject
     PublishConfig config;
     @Inject
+    dev.feed.post.IdClock ids;
+    @Inject
     ObjectMapper json;
     @Inject
     KafkaTracing tracing;
@@ -91,7 +93,7 @@ class PublishWithKafkaDownTest {
 
         try (KafkaConsumer<String, String> consumer = consumerAtEnd();
                 PostEventProducer realProducer = new PostEventProducer(Map.of("bootstrap.servers", realKafka), json, config, tracing)) {
-            PublishService publisher = new PublishService(posts, outbox, inbox, outboxReader, realProducer, rateLimiter, tombstones, hydrator, config, new SimpleMeterRegistry());
+            PublishService publisher = new PublishService(posts, outbox, inbox, outboxReader, realProducer, rateLimiter, tombstones, hydrator, config, ids, new SimpleMeterRegistry());
             PendingFanoutRelay relay = new PendingFanoutRelay(posts, publisher, config, new SimpleMeterRegistry());
 
             relay.relayOnce().await().indefinitely();
