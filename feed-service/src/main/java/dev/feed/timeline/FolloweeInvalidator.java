@@ -32,13 +32,15 @@ import org.jboss.logging.Logger;
  * is dropped then (rare), and an author back in the push tier stops being resident in hot-cache
  * (pull-tier authors are pinned by the first read that needs them). Missing an event only delays
  * the change to the cache TTL; a missed unpin leaves an entry that stays correct (it is still
- * rebuilt on every change) but costs memory until the instance restarts.
+ * rebuilt on every change) but costs memory until the instance restarts. Block and mute events
+ * drop the cached {@link HiddenAuthors} of the users they name in the same way.
  */
 @ApplicationScoped
 public class FolloweeInvalidator {
     private static final Logger LOG = Logger.getLogger(FolloweeInvalidator.class);
 
     private final FolloweeCache followees;
+    private final HiddenAuthorsCache hiddenAuthors;
     private final HotCache hotCache;
     private final TimelineConfig config;
     private final String bootstrap;
@@ -50,9 +52,11 @@ public class FolloweeInvalidator {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread thread;
 
-    public FolloweeInvalidator(FolloweeCache followees, HotCache hotCache, TimelineConfig config, InstanceId instance,
+    public FolloweeInvalidator(FolloweeCache followees, HiddenAuthorsCache hiddenAuthors, HotCache hotCache, TimelineConfig config,
+            InstanceId instance,
             @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
         this.followees = followees;
+        this.hiddenAuthors = hiddenAuthors;
         this.hotCache = hotCache;
         this.config = config;
         this.bootstrap = String.valueOf(kafka.get("bootstrap.servers"));
@@ -97,6 +101,7 @@ public class FolloweeInvalidator {
                 // Kafka away: the TTL still bounds staleness; try again shortly.
                 LOG.warnf("followee invalidation paused: %s", e.toString());
                 followees.invalidateAll();
+                hiddenAuthors.invalidateAll();
                 awaitStop(Duration.ofSeconds(2));
             }
         }
@@ -107,6 +112,12 @@ public class FolloweeInvalidator {
             JsonNode event = json.readTree(value);
             switch (event.path("type").asText()) {
                 case "relation.followed", "relation.unfollowed" -> followees.invalidate(event.path("followerId").asLong());
+                // A block hides each from the other; a mute only the muted from the muter.
+                case "relation.blocked", "relation.unblocked" -> {
+                    hiddenAuthors.invalidate(event.path("blockerId").asLong());
+                    hiddenAuthors.invalidate(event.path("blockedId").asLong());
+                }
+                case "relation.muted", "relation.unmuted" -> hiddenAuthors.invalidate(event.path("muterId").asLong());
                 case "author.tier-changed" -> {
                     followees.invalidateAll();
                     if ("push".equals(event.path("tier").asText())) {

@@ -31,6 +31,7 @@ public class TimelineService {
     private static final int MAX_ROUNDS = 4;
 
     private final FolloweeCache followees;
+    private final HiddenAuthorsCache hiddenAuthors;
     private final HomeInboxStore inbox;
     private final InboxRebuilder rebuilder;
     private final OutboxReader outboxes;
@@ -41,10 +42,12 @@ public class TimelineService {
     private final HotConfig hotConfig;
     private final OutboxConfig outboxConfig;
 
-    public TimelineService(FolloweeCache followees, HomeInboxStore inbox, InboxRebuilder rebuilder, OutboxReader outboxes,
+    public TimelineService(FolloweeCache followees, HiddenAuthorsCache hiddenAuthors, HomeInboxStore inbox, InboxRebuilder rebuilder,
+            OutboxReader outboxes,
             ArchiveReader archive, HotCache hotCache, PostHydrator hydrator, TimelineConfig config, HotConfig hotConfig,
             OutboxConfig outboxConfig) {
         this.followees = followees;
+        this.hiddenAuthors = hiddenAuthors;
         this.inbox = inbox;
         this.rebuilder = rebuilder;
         this.outboxes = outboxes;
@@ -65,9 +68,15 @@ public class TimelineService {
     }
 
     public Uni<PostPage> page(long readerId, Cursor cursor, int limit) {
-        return followees.of(readerId)
+        return visibleFollowees(readerId)
                 .chain(f -> collect(readerId, f, cursor, limit, new Page(new ArrayList<>(), new ArrayList<>(), null, true), 1))
                 .map(TimelineService::toPostPage);
+    }
+
+    /** The reader's followees minus the authors hidden from them (blocks both ways, mutes): both lists cached, fetched together. */
+    private Uni<Followees> visibleFollowees(long readerId) {
+        return Uni.combine().all().unis(followees.of(readerId), hiddenAuthors.of(readerId)).asTuple()
+                .map(t -> t.getItem1().without(t.getItem2()));
     }
 
     /** One round: candidates after the cursor, hydrated, filtered; more rounds only if posts were dropped. */

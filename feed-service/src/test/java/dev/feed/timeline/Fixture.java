@@ -51,10 +51,11 @@ class Fixture {
     private final SnowflakeIds ids = new SnowflakeIds(ThreadLocalRandom.current().nextInt(1024), clock::get);
 
     private final FolloweeCache followees;
+    private final HiddenAuthorsCache hiddenAuthors;
 
     @Inject
     Fixture(PostStore posts, OutboxStore outbox, Redis redis, CqlSession session, CassandraConfig cassandra, InboxConfig inboxConfig,
-            HotCache hotCache, Tombstones tombstones, FolloweeCache followees) {
+            HotCache hotCache, Tombstones tombstones, FolloweeCache followees, HiddenAuthorsCache hiddenAuthors) {
         this.hotCache = hotCache;
         this.tombstones = tombstones;
         this.posts = posts;
@@ -64,6 +65,7 @@ class Fixture {
         this.cassandra = cassandra;
         this.inboxCap = inboxConfig.maxEntries();
         this.followees = followees;
+        this.hiddenAuthors = hiddenAuthors;
     }
 
     /** A fresh fake relation-service for this test, and no followee lists cached from earlier tests. */
@@ -71,6 +73,7 @@ class Fixture {
         FakeRelation relation = new FakeRelation();
         QuarkusMock.installMockForType(relation.client(), RelationClient.class, RestClient.LITERAL);
         followees.invalidateAll();
+        hiddenAuthors.invalidateAll();
         return relation;
     }
 
