@@ -25,7 +25,15 @@ public interface RelationClient {
     @Path("/users/lookup")
     Uni<Lookup> lookup(LookupRequest request);
 
+    /** The authors hidden from a reader's home timeline: blocked by them, blocking them, muted by them. */
+    @GET
+    @Path("/users/{id}/hidden-authors")
+    Uni<HiddenAuthors> hiddenAuthors(@PathParam("id") long userId);
+
     record Followees(List<String> push, List<String> pull) {
+    }
+
+    record HiddenAuthors(List<String> blocked, List<String> blockedBy, List<String> muted) {
     }
 
     record LookupRequest(List<String> ids) {

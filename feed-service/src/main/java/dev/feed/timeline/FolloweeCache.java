@@ -31,20 +31,20 @@ public class FolloweeCache {
      * together (a deploy, a benchmark's warm-up) refetch together every TTL: the bench measured
      * waves of relation-service calls every 30 s and 10x the read latency inside them.
      */
-    static Expiry<Long, Followees> jittered(long ttlNanos) {
+    static <V> Expiry<Long, V> jittered(long ttlNanos) {
         return new Expiry<>() {
             @Override
-            public long expireAfterCreate(Long reader, Followees f, long now) {
+            public long expireAfterCreate(Long reader, V f, long now) {
                 return ttlNanos - ThreadLocalRandom.current().nextLong(ttlNanos / 4 + 1);
             }
 
             @Override
-            public long expireAfterUpdate(Long reader, Followees f, long now, long current) {
+            public long expireAfterUpdate(Long reader, V f, long now, long current) {
                 return expireAfterCreate(reader, f, now);
             }
 
             @Override
-            public long expireAfterRead(Long reader, Followees f, long now, long current) {
+            public long expireAfterRead(Long reader, V f, long now, long current) {
                 return current;
             }
         };

@@ -33,13 +33,15 @@ import org.jboss.logging.Logger;
  * is dropped then (rare), and an author back in the push tier stops being resident in hot-cache
  * (pull-tier authors are pinned by the first read that needs them). Missing an event only delays
  * the change to the cache TTL; a missed unpin leaves an entry that stays correct (it is still
- * rebuilt on every change) but costs memory until the instance restarts.
+ * rebuilt on every change) but costs memory until the instance restarts. Block and mute events
+ * drop the cached {@link HiddenAuthors} of the users they name in the same way.
  */
 @ApplicationScoped
 public class FolloweeInvalidator {
     private static final Logger LOG = Logger.getLogger(FolloweeInvalidator.class);
 
     private final FolloweeCache followees;
+    private final HiddenAuthorsCache hiddenAuthors;
     private final HotCache hotCache;
     private final TierTransitions transitions;
     private final TimelineConfig config;
@@ -52,9 +54,11 @@ public class FolloweeInvalidator {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread thread;
 
-    public FolloweeInvalidator(FolloweeCache followees, HotCache hotCache, TierTransitions transitions, TimelineConfig config, InstanceId instance,
+    public FolloweeInvalidator(FolloweeCache followees, HiddenAuthorsCache hiddenAuthors, HotCache hotCache, TierTransitions transitions,
+            TimelineConfig config, InstanceId instance,
             @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
         this.followees = followees;
+        this.hiddenAuthors = hiddenAuthors;
         this.hotCache = hotCache;
         this.transitions = transitions;
         this.config = config;
@@ -100,6 +104,7 @@ public class FolloweeInvalidator {
                 // Kafka away: the TTL still bounds staleness; try again shortly.
                 LOG.warnf("followee invalidation paused: %s", e.toString());
                 followees.invalidateAll();
+                hiddenAuthors.invalidateAll();
                 awaitStop(Duration.ofSeconds(2));
             }
         }
@@ -110,6 +115,12 @@ public class FolloweeInvalidator {
             JsonNode event = json.readTree(value);
             switch (event.path("type").asText()) {
                 case "relation.followed", "relation.unfollowed" -> followees.invalidate(event.path("followerId").asLong());
+                // A block hides each from the other; a mute only the muted from the muter.
+                case "relation.blocked", "relation.unblocked" -> {
+                    hiddenAuthors.invalidate(event.path("blockerId").asLong());
+                    hiddenAuthors.invalidate(event.path("blockedId").asLong());
+                }
+                case "relation.muted", "relation.unmuted" -> hiddenAuthors.invalidate(event.path("muterId").asLong());
                 case "author.tier-changed" -> {
                     if ("push".equals(event.path("tier").asText())) {
                         // before the lists switch: until the merge is done, inboxes lack the pull-period posts

@@ -18,6 +18,20 @@ record Followees(List<Long> push, List<Long> pull, Set<Long> allowed) {
         return new Followees(push, pull, Set.copyOf(allowed));
     }
 
+    /**
+     * These lists as a page may use them when {@code hidden} authors must not show: they leave
+     * {@code allowed} and the pull list (no need to read them), but stay in the push list, which a
+     * rebuild pulls from, so that an unmute finds their posts in the inbox again.
+     */
+    Followees without(HiddenAuthors hidden) {
+        if (hidden.isEmpty()) {
+            return this;
+        }
+        Set<Long> visible = new HashSet<>(allowed);
+        visible.removeAll(hidden.ids());
+        return new Followees(push, pull.stream().filter(a -> !hidden.hides(a)).toList(), Set.copyOf(visible));
+    }
+
     /** Every author a page of this reader is made of, the reader included. */
     List<Long> everyone(long readerId) {
         List<Long> all = new ArrayList<>(push.size() + pull.size() + 1);

@@ -32,6 +32,7 @@ public class TimelineService {
     private static final int MAX_ROUNDS = 4;
 
     private final FolloweeCache followees;
+    private final HiddenAuthorsCache hiddenAuthors;
     private final HomeInboxStore inbox;
     private final InboxRebuilder rebuilder;
     private final OutboxReader outboxes;
@@ -43,10 +44,12 @@ public class TimelineService {
     private final OutboxConfig outboxConfig;
     private final TierTransitions transitions;
 
-    public TimelineService(FolloweeCache followees, HomeInboxStore inbox, InboxRebuilder rebuilder, OutboxReader outboxes,
+    public TimelineService(FolloweeCache followees, HiddenAuthorsCache hiddenAuthors, HomeInboxStore inbox, InboxRebuilder rebuilder,
+            OutboxReader outboxes,
             ArchiveReader archive, HotCache hotCache, PostHydrator hydrator, TimelineConfig config, HotConfig hotConfig,
             OutboxConfig outboxConfig, TierTransitions transitions) {
         this.followees = followees;
+        this.hiddenAuthors = hiddenAuthors;
         this.inbox = inbox;
         this.rebuilder = rebuilder;
         this.outboxes = outboxes;
@@ -68,9 +71,15 @@ public class TimelineService {
     }
 
     public Uni<PostPage> page(long readerId, Cursor cursor, int limit) {
-        return followees.of(readerId)
+        return visibleFollowees(readerId)
                 .chain(f -> collect(readerId, f, cursor, limit, new Page(new ArrayList<>(), new ArrayList<>(), null, true), 1))
                 .map(TimelineService::toPostPage);
+    }
+
+    /** The reader's followees minus the authors hidden from them (blocks both ways, mutes): both lists cached, fetched together. */
+    private Uni<Followees> visibleFollowees(long readerId) {
+        return Uni.combine().all().unis(followees.of(readerId), hiddenAuthors.of(readerId)).asTuple()
+                .map(t -> t.getItem1().without(t.getItem2()));
     }
 
     /** One round: candidates after the cursor, hydrated, filtered; more rounds only if posts were dropped. */

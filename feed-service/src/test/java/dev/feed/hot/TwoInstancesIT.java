@@ -152,7 +152,7 @@ class TwoInstancesIT {
         return new Instance(id, port, pb.start(), log);
     }
 
-    /** relation-service as these instances need it: the reader follows the celebrity (pull tier); profiles unknown. */
+    /** relation-service as these instances need it: the reader follows the celebrity (pull tier), hides nobody; profiles unknown. */
     private static HttpServer fakeRelation() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/internal/v1/users/", exchange -> {
@@ -160,6 +160,8 @@ class TwoInstancesIT {
             if (path.endsWith("/followees")) {
                 boolean reader = path.equals("/internal/v1/users/" + READER + "/followees");
                 respond(exchange, reader ? "{\"push\":[],\"pull\":[\"" + CELEBRITY + "\"]}" : "{\"push\":[],\"pull\":[]}");
+            } else if (path.endsWith("/hidden-authors")) {
+                respond(exchange, "{\"blocked\":[],\"blockedBy\":[],\"muted\":[]}");
             } else if (path.endsWith("/lookup")) {
                 exchange.getRequestBody().readAllBytes();
                 respond(exchange, "{\"items\":[]}");

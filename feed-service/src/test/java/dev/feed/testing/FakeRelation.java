@@ -34,6 +34,7 @@ public class FakeRelation {
                 (proxy, method, args) -> switch (method.getName()) {
                     case "followees" -> followees((Long) args[0]);
                     case "lookup" -> lookup((RelationClient.LookupRequest) args[0]);
+                    case "hiddenAuthors" -> Uni.createFrom().item(new RelationClient.HiddenAuthors(List.of(), List.of(), List.of()));
                     case "toString" -> "FakeRelation";
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];

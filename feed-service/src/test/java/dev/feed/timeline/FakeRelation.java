@@ -19,7 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeRelation {
     private final Map<Long, Set<Long>> push = new ConcurrentHashMap<>();
     private final Map<Long, Set<Long>> pull = new ConcurrentHashMap<>();
+    private final Map<Long, Set<Long>> blocks = new ConcurrentHashMap<>();
+    private final Map<Long, Set<Long>> mutes = new ConcurrentHashMap<>();
     final AtomicInteger followeeCalls = new AtomicInteger();
+    final AtomicInteger hiddenCalls = new AtomicInteger();
 
     FakeRelation followPush(long reader, long... authors) {
         for (long a : authors) {
@@ -36,8 +39,27 @@ final class FakeRelation {
     }
 
     void unfollow(long reader, long author) {
-        push.getOrDefault(reader, Set.of()).remove(author);
-        pull.getOrDefault(reader, Set.of()).remove(author);
+        push.getOrDefault(reader, new LinkedHashSet<>()).remove(author);
+        pull.getOrDefault(reader, new LinkedHashSet<>()).remove(author);
+    }
+
+    /** As relation-service does: the block, and no follow edge left in either direction. */
+    void block(long blocker, long blocked) {
+        blocks.computeIfAbsent(blocker, r -> ConcurrentHashMap.newKeySet()).add(blocked);
+        unfollow(blocker, blocked);
+        unfollow(blocked, blocker);
+    }
+
+    void unblock(long blocker, long blocked) {
+        blocks.getOrDefault(blocker, new LinkedHashSet<>()).remove(blocked);
+    }
+
+    void mute(long muter, long muted) {
+        mutes.computeIfAbsent(muter, r -> ConcurrentHashMap.newKeySet()).add(muted);
+    }
+
+    void unmute(long muter, long muted) {
+        mutes.getOrDefault(muter, new LinkedHashSet<>()).remove(muted);
     }
 
     RelationClient client() {
@@ -45,6 +67,7 @@ final class FakeRelation {
                 (proxy, method, args) -> switch (method.getName()) {
                     case "followees" -> followees((Long) args[0]);
                     case "lookup" -> lookup((RelationClient.LookupRequest) args[0]);
+                    case "hiddenAuthors" -> hiddenAuthors((Long) args[0]);
                     case "toString" -> "FakeRelation";
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
@@ -55,6 +78,18 @@ final class FakeRelation {
     Uni<RelationClient.Followees> followees(long userId) {
         followeeCalls.incrementAndGet();
         return Uni.createFrom().item(new RelationClient.Followees(strings(push.get(userId)), strings(pull.get(userId))));
+    }
+
+    Uni<RelationClient.HiddenAuthors> hiddenAuthors(long userId) {
+        hiddenCalls.incrementAndGet();
+        Set<Long> blockedBy = new LinkedHashSet<>();
+        blocks.forEach((blocker, blocked) -> {
+            if (blocked.contains(userId)) {
+                blockedBy.add(blocker);
+            }
+        });
+        return Uni.createFrom().item(new RelationClient.HiddenAuthors(strings(blocks.get(userId)), strings(blockedBy),
+                strings(mutes.get(userId))));
     }
 
     Uni<RelationClient.Lookup> lookup(RelationClient.LookupRequest request) {

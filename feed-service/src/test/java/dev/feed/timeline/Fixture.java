@@ -52,10 +52,11 @@ class Fixture {
 
     private final FolloweeCache followees;
     private final OutboxReader outboxReader;
+    private final HiddenAuthorsCache hiddenAuthors;
 
     @Inject
     Fixture(PostStore posts, OutboxStore outbox, Redis redis, CqlSession session, CassandraConfig cassandra, InboxConfig inboxConfig,
-            HotCache hotCache, Tombstones tombstones, FolloweeCache followees, OutboxReader outboxReader) {
+            HotCache hotCache, Tombstones tombstones, FolloweeCache followees, OutboxReader outboxReader, HiddenAuthorsCache hiddenAuthors) {
         this.outboxReader = outboxReader;
         this.hotCache = hotCache;
         this.tombstones = tombstones;
@@ -66,6 +67,7 @@ class Fixture {
         this.cassandra = cassandra;
         this.inboxCap = inboxConfig.maxEntries();
         this.followees = followees;
+        this.hiddenAuthors = hiddenAuthors;
     }
 
     /** A fresh fake relation-service for this test, and no followee lists cached from earlier tests. */
@@ -73,6 +75,7 @@ class Fixture {
         FakeRelation relation = new FakeRelation();
         QuarkusMock.installMockForType(relation.client(), RelationClient.class, RestClient.LITERAL);
         followees.invalidateAll();
+        hiddenAuthors.invalidateAll();
         return relation;
     }
 

@@ -24,7 +24,7 @@ class RelationDownTest {
     void relationDropsEveryConnection() {
         RelationClient dropping = (RelationClient) Proxy.newProxyInstance(RelationClient.class.getClassLoader(),
                 new Class<?>[] {RelationClient.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "followees", "lookup" -> Uni.createFrom().failure(new IOException("Connection was closed"));
+                    case "followees", "lookup", "hiddenAuthors" -> Uni.createFrom().failure(new IOException("Connection was closed"));
                     case "toString" -> "DroppingRelation";
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];

@@ -31,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         tags = {
                 @Tag(name = RelationApi.PROFILES, description = "Create, update and read user profiles."),
                 @Tag(name = RelationApi.FOLLOWS, description = "Follow, unfollow, and keyset pages of followers and followees."),
+                @Tag(name = RelationApi.SAFETY, description = "Blocks and mutes: whose posts leave the caller's home timeline."),
                 @Tag(name = RelationApi.INTERNAL, description = "For feed-service and fanout-worker only: keep /internal/ off the"
                         + " public ingress. Service token, no user JWT.")
         },
@@ -66,6 +67,7 @@ public class RelationApi extends Application {
     public static final String PROFILES = "profiles";
     public static final String FOLLOWS = "follows";
     public static final String INTERNAL = "internal";
+    public static final String SAFETY = "safety";
 
     public static final String LIMIT = "limit";
     public static final String CURSOR = "cursor";

@@ -47,11 +47,18 @@ class OpenApiDocumentTest {
             new Endpoint("GET", "/v1/users/{id}", codes(200, 401), codes(400, 404)),
             new Endpoint("GET", "/v1/users/by-handle/{handle}", codes(200, 401), codes(404)),
             // 409: the caller has no profile yet (README); an edge from a user who does not exist would be a ghost.
-            new Endpoint("PUT", "/v1/users/me/following/{id}", codes(204, 400, 401, 404), codes(409)),
+            new Endpoint("PUT", "/v1/users/me/following/{id}", codes(204, 400, 401, 403, 404), codes(409)),
             new Endpoint("DELETE", "/v1/users/me/following/{id}", codes(204, 401), codes(400)),
             // bad limit/cursor is a 400 like feed-service's; 404 for an unknown user rather than an empty page.
             new Endpoint("GET", "/v1/users/{id}/followers", codes(200, 401), codes(400, 404)),
-            new Endpoint("GET", "/v1/users/{id}/following", codes(200, 401), codes(400, 404)));
+            new Endpoint("GET", "/v1/users/{id}/following", codes(200, 401), codes(400, 404)),
+            // Safety (issue 17): 409 as for follows (the caller has no profile); bad limit/cursor 400 as for followers.
+            new Endpoint("PUT", "/v1/users/me/blocks/{id}", codes(204, 400, 401, 404), codes(409)),
+            new Endpoint("DELETE", "/v1/users/me/blocks/{id}", codes(204, 401), codes(400)),
+            new Endpoint("GET", "/v1/users/me/blocks", codes(200, 401), codes(400)),
+            new Endpoint("PUT", "/v1/users/me/mutes/{id}", codes(204, 401), codes(400, 404, 409)),
+            new Endpoint("DELETE", "/v1/users/me/mutes/{id}", codes(204, 401), codes(400)),
+            new Endpoint("GET", "/v1/users/me/mutes", codes(200, 401), codes(400)));
 
     /** Not in DESIGN.md: the internal API as relation-service/README.md documents it (its "contract"). */
     private static final List<Endpoint> INTERNAL = List.of(
@@ -59,7 +66,8 @@ class OpenApiDocumentTest {
             new Endpoint("GET", "/internal/v1/users/{id}/followees", codes(200, 400, 401), codes()),
             new Endpoint("GET", "/internal/v1/authors/{id}/tier", codes(200, 400, 401, 404), codes()),
             new Endpoint("POST", "/internal/v1/users/lookup", codes(200, 400, 401), codes(413, 415)),
-            new Endpoint("POST", "/internal/v1/tiers/reevaluate", codes(200, 400, 401, 409), codes()));
+            new Endpoint("POST", "/internal/v1/tiers/reevaluate", codes(200, 400, 401, 409), codes()),
+            new Endpoint("GET", "/internal/v1/users/{id}/hidden-authors", codes(200, 400, 401), codes()));
 
     /** What smallrye-openapi writes when an annotation is missing: a documented operation never says only this. */
     private static final Set<String> GENERATED_DESCRIPTIONS = Set.of("OK", "Created", "No Content", "Bad Request",

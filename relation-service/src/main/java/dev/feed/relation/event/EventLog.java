@@ -20,6 +20,10 @@ public class EventLog {
     public static final String FOLLOWED = "relation.followed";
     public static final String UNFOLLOWED = "relation.unfollowed";
     public static final String TIER_CHANGED = "author.tier-changed";
+    public static final String BLOCKED = "relation.blocked";
+    public static final String UNBLOCKED = "relation.unblocked";
+    public static final String MUTED = "relation.muted";
+    public static final String UNMUTED = "relation.unmuted";
 
     private final ObjectMapper json;
 
@@ -40,6 +44,31 @@ public class EventLog {
         payload.put("followerId", Long.toString(followerId));
         payload.put("followeeId", Long.toString(followeeId));
         return append(UNFOLLOWED, pairKey(followerId, followeeId), payload);
+    }
+
+    /** {@code blockerId} blocks {@code blockedId} (the unfollow events of the severed edges are written separately). */
+    public Uni<Void> blocked(long blockerId, long blockedId) {
+        return pairEvent(BLOCKED, "blockerId", blockerId, "blockedId", blockedId);
+    }
+
+    public Uni<Void> unblocked(long blockerId, long blockedId) {
+        return pairEvent(UNBLOCKED, "blockerId", blockerId, "blockedId", blockedId);
+    }
+
+    public Uni<Void> muted(long muterId, long mutedId) {
+        return pairEvent(MUTED, "muterId", muterId, "mutedId", mutedId);
+    }
+
+    public Uni<Void> unmuted(long muterId, long mutedId) {
+        return pairEvent(UNMUTED, "muterId", muterId, "mutedId", mutedId);
+    }
+
+    /** Block and mute events: keyed by the pair like follow events, so one pair's changes stay in order. */
+    private Uni<Void> pairEvent(String type, String firstName, long first, String secondName, long second) {
+        Map<String, Object> payload = envelope(type);
+        payload.put(firstName, Long.toString(first));
+        payload.put(secondName, Long.toString(second));
+        return append(type, pairKey(first, second), payload);
     }
 
     public Uni<Void> tierChanged(long authorId, String tier, long followerCount) {

@@ -61,6 +61,8 @@ public class FollowResource {
     @APIResponse(responseCode = "204", description = "The caller follows the user.")
     @APIResponse(responseCode = "400", description = "The id is not a positive 64-bit decimal number, or it is the caller's own.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "One of the two blocks the other (PUT /v1/users/me/blocks/{id}).",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No user has this id.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The caller has no profile yet (type profile-required: create it with"

@@ -20,16 +20,22 @@ public class FollowStore {
     private final Tier tier;
     private final EventLog events;
     private final FollowConfig config;
+    private final BlockGuard blocks;
 
-    public FollowStore(Tier tier, EventLog events, FollowConfig config) {
+    public FollowStore(Tier tier, EventLog events, FollowConfig config, BlockGuard blocks) {
         this.tier = tier;
         this.events = events;
         this.config = config;
+        this.blocks = blocks;
     }
 
-    /** Makes {@code followerId} follow {@code followeeId}; true if the edge is new (and events were written). */
+    /**
+     * Makes {@code followerId} follow {@code followeeId}; true if the edge is new (and events were
+     * written). 403 while either blocks the other.
+     */
     public Uni<Boolean> follow(long followerId, long followeeId) {
         return requireUsers(followerId, followeeId)
+                .call(() -> blocks.requireNoBlock(followerId, followeeId))
                 .chain(() -> rows("""
                         INSERT INTO follows (follower_id, followee_id) VALUES (?1, ?2)
                         ON CONFLICT DO NOTHING RETURNING 1""", followerId, followeeId))

@@ -1,0 +1,39 @@
+package dev.feed.timeline;
+
+import dev.feed.relation.RelationClient;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The authors a reader's home timeline must not show, whatever path their posts came by (push,
+ * pull tier, rebuild, follow-merge): those the reader blocks or mutes, and those who block the
+ * reader. Kept apart from the follow lists on purpose: a muted author stays followed, so the
+ * inbox keeps receiving (and a rebuild keeps pulling) their posts, and an unmute shows them again
+ * with nothing missing.
+ */
+record HiddenAuthors(Set<Long> ids) {
+    static final HiddenAuthors NONE = new HiddenAuthors(Set.of());
+
+    static HiddenAuthors of(RelationClient.HiddenAuthors raw) {
+        Set<Long> ids = new HashSet<>();
+        add(ids, raw.blocked());
+        add(ids, raw.blockedBy());
+        add(ids, raw.muted());
+        return ids.isEmpty() ? NONE : new HiddenAuthors(Set.copyOf(ids));
+    }
+
+    boolean hides(long authorId) {
+        return ids.contains(authorId);
+    }
+
+    boolean isEmpty() {
+        return ids.isEmpty();
+    }
+
+    private static void add(Set<Long> ids, List<String> raw) {
+        if (raw != null) {
+            raw.forEach(s -> ids.add(Long.parseLong(s)));
+        }
+    }
+}
