@@ -36,8 +36,14 @@ final class FakeRelation {
     }
 
     void unfollow(long reader, long author) {
-        push.getOrDefault(reader, Set.of()).remove(author);
-        pull.getOrDefault(reader, Set.of()).remove(author);
+        push.computeIfPresent(reader, (r, set) -> {
+            set.remove(author);
+            return set;
+        });
+        pull.computeIfPresent(reader, (r, set) -> {
+            set.remove(author);
+            return set;
+        });
     }
 
     RelationClient client() {
