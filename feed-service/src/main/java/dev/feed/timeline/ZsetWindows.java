@@ -134,4 +134,37 @@ final class ZsetWindows {
         }
         return new Window(refs, floor);
     }
+
+    // ---- counting above a position (the read marker's unread count), without reading the entries ----
+
+    /** Commands in one count group: the position's millisecond, ZCOUNT above it, ZCARD, the oldest entry. */
+    static final int COUNT_REQUESTS = 4;
+
+    static List<Request> countRequests(String key, Cursor above) {
+        return List.of(
+                Request.cmd(Command.ZRANGE).arg(key).arg(above.createdAtMillis()).arg(above.createdAtMillis()).arg("BYSCORE")
+                        .arg("WITHSCORES"),
+                Request.cmd(Command.ZCOUNT).arg(key).arg("(" + above.createdAtMillis()).arg("+inf"),
+                Request.cmd(Command.ZCARD).arg(key),
+                Request.cmd(Command.ZRANGE).arg(key).arg("(0").arg("+inf").arg("BYSCORE").arg("LIMIT").arg(0).arg(1).arg("WITHSCORES"));
+    }
+
+    /** Entries strictly above the position; -1 if the ZSET does not exist or cannot vouch that far down (trimmed). */
+    static long parseCount(List<Response> responses, int offset, Cursor above, int cap) {
+        long size = responses.get(offset + 2).toLong();
+        if (size == 0) {
+            return -1;
+        }
+        List<PostRef> oldest = OutboxStore.toRefs(responses.get(offset + 3));
+        if (size >= cap && !oldest.isEmpty() && Window.at(oldest.get(0)).isBefore(new PostRef(above.postId(), above.createdAtMillis()))) {
+            return -1;
+        }
+        long count = responses.get(offset + 1).toLong();
+        for (PostRef ref : OutboxStore.toRefs(responses.get(offset))) {
+            if (above.isAfter(ref)) {
+                count++;
+            }
+        }
+        return count;
+    }
 }
