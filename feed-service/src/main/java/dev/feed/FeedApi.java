@@ -42,7 +42,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                         description = "The nextCursor of the previous page, '<createdAtEpochMillis>.<postId>' of its last item;"
                                 + " the page holds what is strictly older. Absent for the first page.",
                         schema = @Schema(type = SchemaType.STRING, pattern = "^[0-9]+\\.[0-9]+$"),
-                        example = "1764580000123.7401562718208000001")
+                        example = "1764580000123.7401562718208000001"),
+                @Parameter(name = FeedApi.SINCE, in = ParameterIn.QUERY,
+                        description = "A position '<createdAtEpochMillis>.<postId>' (a page's prevCursor): the page holds the"
+                                + " items closest above it, strictly newer, newest first. Not together with cursor.",
+                        schema = @Schema(type = SchemaType.STRING, pattern = "^[0-9]+\\.[0-9]+$"),
+                        example = "1764580000999.7401562722402304001")
         }, responses = {
                 @APIResponse(name = FeedApi.UNAUTHORIZED, responseCode = "401",
                         description = "The 'Authorization: Bearer <JWT>' header is missing, the token is invalid or expired,"
@@ -72,6 +77,7 @@ public class FeedApi extends Application {
 
     public static final String LIMIT = "limit";
     public static final String CURSOR = "cursor";
+    public static final String SINCE = "since";
 
     public static final String JWT = "jwt";
     public static final String INTERNAL_TOKEN = "internalToken";

@@ -11,6 +11,15 @@ import dev.feed.problem.ProblemException;
 public record Cursor(long createdAtMillis, long postId) {
 
     public static Cursor parse(String raw) {
+        return parse(raw, "cursor", "nextCursor");
+    }
+
+    /** Parses {@code since} (a position handed out as prevCursor or a stream event id); malformed is a 400 naming it. */
+    public static Cursor parseSince(String raw) {
+        return parse(raw, "since", "prevCursor");
+    }
+
+    private static Cursor parse(String raw, String name, String source) {
         if (raw == null) {
             return null;
         }
@@ -26,7 +35,7 @@ public record Cursor(long createdAtMillis, long postId) {
                 // reported below
             }
         }
-        throw ProblemException.badRequest("cursor must be '<createdAtEpochMillis>.<postId>' as returned in nextCursor, got '" + raw + "'");
+        throw ProblemException.badRequest(name + " must be '<createdAtEpochMillis>.<postId>' as returned in " + source + ", got '" + raw + "'");
     }
 
     public static Cursor after(PostRef last) {
@@ -37,6 +46,17 @@ public record Cursor(long createdAtMillis, long postId) {
     public boolean isBefore(PostRef ref) {
         return ref.createdAtMillis() < createdAtMillis
                 || (ref.createdAtMillis() == createdAtMillis && ref.postId() < postId);
+    }
+
+    /** True if the ref comes strictly before this cursor in newest-first order, i.e. it is newer. */
+    public boolean isAfter(PostRef ref) {
+        return ref.createdAtMillis() > createdAtMillis
+                || (ref.createdAtMillis() == createdAtMillis && ref.postId() > postId);
+    }
+
+    /** The position of an item as the API shows it. */
+    public static Cursor of(PostView view) {
+        return new Cursor(java.time.Instant.parse(view.createdAt()).toEpochMilli(), view.id());
     }
 
     @Override

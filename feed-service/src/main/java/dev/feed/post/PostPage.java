@@ -10,5 +10,14 @@ public record PostPage(
         List<PostView> items,
         @Schema(required = true, nullable = true, pattern = "^[0-9]+\\.[0-9]+$",
                 description = "Pass as 'cursor' for the next page; null on the last page.", examples = "1764580000123.7401562718208000001")
-        String nextCursor) {
+        String nextCursor,
+        @Schema(required = true, nullable = true, pattern = "^[0-9]+\\.[0-9]+$",
+                description = "The position of the first (newest) item: pass as 'since' to load what is newer; null when the page is empty.",
+                examples = "1764580000999.7401562722402304001")
+        String prevCursor) {
+
+    /** A page whose prevCursor is its first item's position. */
+    public PostPage(List<PostView> items, String nextCursor) {
+        this(items, nextCursor, items.isEmpty() ? null : Cursor.of(items.get(0)).toString());
+    }
 }

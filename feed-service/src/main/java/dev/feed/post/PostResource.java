@@ -21,6 +21,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -50,10 +51,13 @@ public class PostResource {
     private final Caller caller;
     private final PublishService publisher;
     private final PostStore posts;
+    private final PostsAfter postsAfter;
     private final PostHydrator hydrator;
     private final AuthorDirectory authors;
 
-    public PostResource(Caller caller, PublishService publisher, PostStore posts, PostHydrator hydrator, AuthorDirectory authors) {
+    public PostResource(Caller caller, PublishService publisher, PostStore posts, PostHydrator hydrator, AuthorDirectory authors,
+            PostsAfter postsAfter) {
+        this.postsAfter = postsAfter;
         this.caller = caller;
         this.publisher = publisher;
         this.posts = posts;
@@ -161,9 +165,16 @@ public class PostResource {
             @Parameter(description = "The author's user id.", schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN),
                     example = "1001") @PathParam("id") String rawId,
             @Parameter(ref = FeedApi.LIMIT) @QueryParam("limit") String rawLimit,
-            @Parameter(ref = FeedApi.CURSOR) @QueryParam("cursor") String rawCursor) {
+            @Parameter(ref = FeedApi.CURSOR) @QueryParam("cursor") String rawCursor,
+            @Parameter(ref = FeedApi.SINCE) @QueryParam("since") String rawSince) {
         long authorId = parseId(rawId, "user id");
         int limit = Cursor.limit(rawLimit);
+        if (rawCursor != null && rawSince != null) {
+            throw ProblemException.badRequest("cursor and since are exclusive: cursor pages down, since loads what is newer");
+        }
+        if (rawSince != null) {
+            return byAuthorSince(authorId, Cursor.parseSince(rawSince), limit);
+        }
         Cursor cursor = Cursor.parse(rawCursor);
         return posts.byAuthor(authorId, cursor, limit + 1).chain(found -> {
             boolean more = found.size() > limit;
@@ -176,6 +187,19 @@ public class PostResource {
                 return new PostPage(items, next);
             });
         });
+    }
+
+    /** The author's posts closest above the position, newest first (read upward in Cassandra). */
+    private Uni<PostPage> byAuthorSince(long authorId, Cursor since, int limit) {
+        return postsAfter.posts(authorId, since, limit).chain(oldestFirst -> authors.authors(List.of(authorId)).map(byId -> {
+            Author author = byId.getOrDefault(authorId, Author.unknown(authorId));
+            List<PostView> items = new ArrayList<>(oldestFirst.size());
+            for (int i = oldestFirst.size() - 1; i >= 0; i--) {
+                items.add(PostView.of(oldestFirst.get(i), author));
+            }
+            String next = items.isEmpty() ? null : Cursor.of(items.get(items.size() - 1)).toString();
+            return new PostPage(items, next);
+        }));
     }
 
     @ServerExceptionMapper

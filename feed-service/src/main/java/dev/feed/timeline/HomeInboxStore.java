@@ -112,6 +112,35 @@ public class HomeInboxStore {
         return new InboxRead(State.LIVE, new Window(window.refs(), Window.newer(window.floor(), parseFloor(floor))));
     }
 
+    /**
+     * Reads the {@code count} entries closest above {@code since} (the upward page of
+     * {@link SinceTimeline}), refreshing activity as {@link #touchAndRead} does, in one round trip.
+     */
+    Uni<InboxRead> touchAndReadSince(long userId, Cursor since, int count) {
+        boolean refresh = activity.due(userId);
+        List<Request> batch = new ArrayList<>(3 + ZsetWindows.SINCE_REQUESTS);
+        if (refresh) {
+            long ttl = config.ttl().toMillis();
+            batch.add(Request.cmd(Command.PEXPIRE).arg(key(userId)).arg(ttl));
+            batch.add(Request.cmd(Command.PEXPIRE).arg(floorKey(userId)).arg(ttl));
+        }
+        batch.add(Request.cmd(Command.GET).arg(floorKey(userId)));
+        int header = batch.size();
+        batch.addAll(ZsetWindows.sinceRequests(key(userId), since, count));
+        return redis.batch(batch).map(r -> {
+            String floor = r.get(header - 1) == null ? null : r.get(header - 1).toString();
+            if (ZsetWindows.sinceSize(r, header) == 0) {
+                activity.forget(userId);
+                return new InboxRead(State.MISSING, Window.EMPTY);
+            }
+            if (BUILDING.equals(floor)) {
+                return new InboxRead(State.REBUILDING, Window.EMPTY);
+            }
+            Window window = ZsetWindows.parseSince(r, header, since, count, config.maxEntries());
+            return new InboxRead(State.LIVE, new Window(window.refs(), Window.newer(window.floor(), parseFloor(floor))));
+        });
+    }
+
     private static Cursor parseFloor(String raw) {
         return raw == null || NO_FLOOR.equals(raw) ? null : Cursor.parse(raw);
     }

@@ -95,6 +95,31 @@ public class OutboxReader {
                 .chain(windows -> fillColdFromArchive(windows, cursor, count));
     }
 
+    /**
+     * Many authors' outboxes above {@code since} in one pipelined round trip. A cold author (no
+     * key) maps to null: no Redis window vouches for it, the caller reads Cassandra upward.
+     */
+    Uni<Map<Long, Window>> windowsSince(List<Long> authorIds, Cursor since, int count) {
+        if (authorIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        reads.increment(authorIds.size());
+        List<Request> batch = new ArrayList<>(authorIds.size() * ZsetWindows.SINCE_REQUESTS);
+        for (long author : authorIds) {
+            batch.addAll(ZsetWindows.sinceRequests(OutboxStore.key(author), since, count));
+        }
+        return redis.batch(batch).map(responses -> {
+            Map<Long, Window> windows = new HashMap<>();
+            for (int i = 0; i < authorIds.size(); i++) {
+                int offset = i * ZsetWindows.SINCE_REQUESTS;
+                windows.put(authorIds.get(i), ZsetWindows.sinceSize(responses, offset) > 0
+                        ? ZsetWindows.parseSince(responses, offset, since, count, outboxConfig.maxEntries())
+                        : null);
+            }
+            return windows;
+        });
+    }
+
     private Map<Long, Window> parse(List<Long> authorIds, List<Response> responses, Cursor cursor, int count) {
         Map<Long, Window> windows = new HashMap<>();
         for (int i = 0; i < authorIds.size(); i++) {

@@ -7,7 +7,13 @@ import dev.feed.post.PostPage;
 import dev.feed.problem.Problem;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import dev.feed.problem.ProblemException;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -28,10 +34,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class TimelineResource {
     private final Caller reader;
     private final TimelineService timeline;
+    private final SinceTimeline sinceTimeline;
+    private final PageTags tags;
 
-    public TimelineResource(Caller reader, TimelineService timeline) {
+    public TimelineResource(Caller reader, TimelineService timeline, SinceTimeline sinceTimeline, PageTags tags) {
         this.reader = reader;
         this.timeline = timeline;
+        this.sinceTimeline = sinceTimeline;
+        this.tags = tags;
     }
 
     /** The reader's home timeline, newest first: their own posts and those of everyone they follow. */
@@ -39,16 +49,50 @@ public class TimelineResource {
     @Authenticated
     @Operation(summary = "The caller's home timeline", description = "The caller's own posts and those of everyone they"
             + " follow, newest first. Paging with nextCursor while posts arrive repeats nothing and skips nothing that"
-            + " existed at the first page; deleted posts and unfollowed authors drop out.")
+            + " existed at the first page; deleted posts and unfollowed authors drop out. With 'since' instead of 'cursor':"
+            + " the limit items closest above that position, newest first; repeating with since=prevCursor until a page is"
+            + " empty yields every newer item once (pull-to-refresh that keeps the reader's place). Every page has an ETag;"
+            + " If-None-Match with the current one answers 304 without the page being built.")
     @APIResponse(responseCode = "200", description = "One page of the timeline.",
+            headers = @Header(name = "ETag", description = "Names this page's items and cursors; send back in If-None-Match.",
+                    schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostPage.class)))
-    @APIResponse(responseCode = "400", description = "The limit or cursor is malformed or out of range; the detail names it.",
+    @APIResponse(responseCode = "304", description = "The page is unchanged since the ETag in If-None-Match; no body.",
+            headers = @Header(name = "ETag", description = "The same tag.", schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "400", description = "The limit, cursor or since is malformed or out of range, or cursor and"
+            + " since were both given; the detail names it.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", ref = FeedApi.UNAVAILABLE)
-    public Uni<PostPage> home(@Parameter(ref = FeedApi.LIMIT) @QueryParam("limit") String limit,
-            @Parameter(ref = FeedApi.CURSOR) @QueryParam("cursor") String cursor) {
+    public Uni<Response> home(@Parameter(ref = FeedApi.LIMIT) @QueryParam("limit") String limit,
+            @Parameter(ref = FeedApi.CURSOR) @QueryParam("cursor") String cursor,
+            @Parameter(ref = FeedApi.SINCE) @QueryParam("since") String since,
+            @Parameter(description = "An ETag of this page from an earlier answer: 304 if the page is still the same.")
+            @HeaderParam("If-None-Match") String ifNoneMatch) {
         int size = Cursor.limit(limit);
+        if (cursor != null && since != null) {
+            throw ProblemException.badRequest("cursor and since are exclusive: cursor pages down, since loads what is newer");
+        }
+        long readerId = reader.id();
+        if (since != null) {
+            return answer(readerId, sinceTimeline.page(readerId, Cursor.parseSince(since), size), ifNoneMatch);
+        }
         Cursor after = Cursor.parse(cursor);
-        return timeline.page(reader.id(), after, size);
+        if (ifNoneMatch == null) {
+            return answer(readerId, timeline.page(readerId, after, size), null);
+        }
+        // The conditional read: the page's tag from its refs alone; hydration only when it changed.
+        return tags.unhydrated(readerId, after, size).chain(tag -> PageTags.matches(ifNoneMatch, tag)
+                ? Uni.createFrom().item(notModified(tag))
+                : answer(readerId, timeline.page(readerId, after, size), ifNoneMatch));
+    }
+
+    private Uni<Response> answer(long readerId, Uni<PostPage> page, String ifNoneMatch) {
+        return page.chain(p -> tags.of(readerId, p).map(tag -> PageTags.matches(ifNoneMatch, tag)
+                ? notModified(tag)
+                : Response.ok(p, MediaType.APPLICATION_JSON_TYPE).header(HttpHeaders.ETAG, tag).build()));
+    }
+
+    private static Response notModified(String tag) {
+        return Response.notModified().header(HttpHeaders.ETAG, tag).build();
     }
 }

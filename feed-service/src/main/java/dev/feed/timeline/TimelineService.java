@@ -96,7 +96,8 @@ public class TimelineService {
                 });
     }
 
-    private Uni<Candidates> candidates(long readerId, Followees f, Cursor cursor, int want) {
+    /** One round's merged candidates after the cursor, not hydrated (also the 304 check of {@link PageTags}). */
+    Uni<Candidates> candidates(long readerId, Followees f, Cursor cursor, int want) {
         return Uni.combine().all()
                 .unis(inboxWindow(readerId, f, cursor, want), pulledWindows(f, cursor, want))
                 .asTuple()

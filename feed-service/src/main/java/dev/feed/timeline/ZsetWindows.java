@@ -100,4 +100,86 @@ final class ZsetWindows {
         List<PostRef> refs = OutboxStore.toRefs(lowest); // newest first, sentinel left out
         return refs.isEmpty() ? null : Window.at(refs.get(refs.size() - 1));
     }
+
+    // ---- the upward direction (since): the posts closest above a position ----
+
+    /** Commands in one since group: the position's millisecond, the newer ones ascending, ZCARD, the oldest entry. */
+    static final int SINCE_REQUESTS = 4;
+
+    /** A group reading the {@code count} entries closest above {@code since}, for one pipelined batch. */
+    static List<Request> sinceRequests(String key, Cursor since, int count) {
+        return List.of(
+                Request.cmd(Command.ZRANGE).arg(key).arg(since.createdAtMillis()).arg(since.createdAtMillis()).arg("BYSCORE")
+                        .arg("WITHSCORES"),
+                Request.cmd(Command.ZRANGE).arg(key).arg("(" + since.createdAtMillis()).arg("+inf").arg("BYSCORE")
+                        .arg("LIMIT").arg(0).arg(count).arg("WITHSCORES"),
+                Request.cmd(Command.ZCARD).arg(key),
+                Request.cmd(Command.ZRANGE).arg(key).arg("(0").arg("+inf").arg("BYSCORE").arg("LIMIT").arg(0).arg(1).arg("WITHSCORES"));
+    }
+
+    /** ZCARD of a since group: 0 means the key does not exist. */
+    static long sinceSize(List<Response> responses, int offset) {
+        return responses.get(offset + 2).toLong();
+    }
+
+    /**
+     * The window of one since group: the {@code count} entries closest above {@code since}, newest
+     * first, and the floor the ZSET vouches down to (as {@link #parse}).
+     */
+    static Window parseSince(List<Response> responses, int offset, Cursor since, int count, int cap) {
+        List<PostRef> refs = new ArrayList<>();
+        for (PostRef ref : OutboxStore.toRefs(responses.get(offset))) {
+            if (ref.postId() != SENTINEL && since.isAfter(ref)) {
+                refs.add(ref);
+            }
+        }
+        for (PostRef ref : OutboxStore.toRefs(responses.get(offset + 1))) {
+            if (ref.postId() != SENTINEL) {
+                refs.add(ref);
+            }
+        }
+        refs.sort(null);
+        if (refs.size() > count) {
+            refs = new ArrayList<>(refs.subList(refs.size() - count, refs.size())); // the oldest ones: closest to since
+        }
+        Cursor floor = null;
+        List<PostRef> oldest = OutboxStore.toRefs(responses.get(offset + 3));
+        if (sinceSize(responses, offset) >= cap && !oldest.isEmpty()) {
+            floor = Window.at(oldest.get(0));
+        }
+        return new Window(refs, floor);
+    }
+
+    // ---- counting above a position (the read marker's unread count), without reading the entries ----
+
+    /** Commands in one count group: the position's millisecond, ZCOUNT above it, ZCARD, the oldest entry. */
+    static final int COUNT_REQUESTS = 4;
+
+    static List<Request> countRequests(String key, Cursor above) {
+        return List.of(
+                Request.cmd(Command.ZRANGE).arg(key).arg(above.createdAtMillis()).arg(above.createdAtMillis()).arg("BYSCORE")
+                        .arg("WITHSCORES"),
+                Request.cmd(Command.ZCOUNT).arg(key).arg("(" + above.createdAtMillis()).arg("+inf"),
+                Request.cmd(Command.ZCARD).arg(key),
+                Request.cmd(Command.ZRANGE).arg(key).arg("(0").arg("+inf").arg("BYSCORE").arg("LIMIT").arg(0).arg(1).arg("WITHSCORES"));
+    }
+
+    /** Entries strictly above the position; -1 if the ZSET does not exist or cannot vouch that far down (trimmed). */
+    static long parseCount(List<Response> responses, int offset, Cursor above, int cap) {
+        long size = responses.get(offset + 2).toLong();
+        if (size == 0) {
+            return -1;
+        }
+        List<PostRef> oldest = OutboxStore.toRefs(responses.get(offset + 3));
+        if (size >= cap && !oldest.isEmpty() && Window.at(oldest.get(0)).isBefore(new PostRef(above.postId(), above.createdAtMillis()))) {
+            return -1;
+        }
+        long count = responses.get(offset + 1).toLong();
+        for (PostRef ref : OutboxStore.toRefs(responses.get(offset))) {
+            if (above.isAfter(ref)) {
+                count++;
+            }
+        }
+        return count;
+    }
 }

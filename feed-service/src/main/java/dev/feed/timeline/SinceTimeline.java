@@ -1,0 +1,168 @@
+package dev.feed.timeline;
+
+import dev.feed.hotcache.PostRef;
+import dev.feed.post.Cursor;
+import dev.feed.post.Post;
+import dev.feed.post.PostHydrator;
+import dev.feed.post.PostPage;
+import dev.feed.post.PostView;
+import dev.feed.post.PostsAfter;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code GET /v1/timeline?since=C}: the home timeline read upward, the items closest above a
+ * position, through the same merge as {@link TimelineService} from the other end: the inbox
+ * (push-tier followees and the reader's own posts), the pull-tier followees' outboxes, then the
+ * page cut at the oldest end so repeating with {@code since=<prevCursor>} misses nothing.
+ *
+ * <p>Each source returns its entries closest above C; merging them and keeping the oldest N is
+ * exact as long as every source vouches for the whole range above C (its floor is not newer than
+ * C). If one does not (an inbox trimmed past C, a cold outbox), the page is read upward from
+ * Cassandra for every author of the timeline instead. Pull-tier authors are read from their
+ * outboxes, not the hot-cache: the cache is rebuilt asynchronously after a publish, and a refresh
+ * that missed a post the outbox already holds would hand out a position above it.
+ */
+@ApplicationScoped
+public class SinceTimeline {
+    /** Rounds of "fetch more" when hydration dropped deleted or unfollowed posts. */
+    private static final int MAX_ROUNDS = 16;
+
+    private final FolloweeCache followees;
+    private final HomeInboxStore inbox;
+    private final InboxRebuilder rebuilder;
+    private final OutboxReader outboxes;
+    private final PostsAfter archive;
+    private final PostHydrator hydrator;
+    private final TimelineConfig config;
+
+    public SinceTimeline(FolloweeCache followees, HomeInboxStore inbox, InboxRebuilder rebuilder, OutboxReader outboxes,
+            PostsAfter archive, PostHydrator hydrator, TimelineConfig config) {
+        this.followees = followees;
+        this.inbox = inbox;
+        this.rebuilder = rebuilder;
+        this.outboxes = outboxes;
+        this.archive = archive;
+        this.hydrator = hydrator;
+        this.config = config;
+    }
+
+    /** Candidates of one round, oldest first; {@code exhausted} when nothing newer exists anywhere. */
+    private record Candidates(List<PostRef> oldestFirst, boolean exhausted) {
+    }
+
+    /** The {@code limit} items closest above {@code since}, newest first. */
+    public Uni<PostPage> page(long readerId, Cursor since, int limit) {
+        return followees.of(readerId)
+                .chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1))
+                .map(SinceTimeline::toPostPage);
+    }
+
+    /** Items of the timeline strictly newer than {@code since}, oldest first, at most {@code limit} (the stream's replay). */
+    public Uni<List<PostView>> oldestFirst(long readerId, Cursor since, int limit) {
+        return followees.of(readerId).chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1));
+    }
+
+    private Uni<List<PostView>> collect(long readerId, Followees f, Cursor since, int limit, List<PostView> acc, int round) {
+        int want = limit - acc.size() + config.slack();
+        return candidates(readerId, f, since, want).chain(c -> {
+            if (c.oldestFirst().isEmpty()) {
+                return Uni.createFrom().item(acc);
+            }
+            return hydrator.hydrate(c.oldestFirst().stream().map(PostRef::postId).toList()).chain(views -> {
+                for (PostView view : views) {
+                    if (acc.size() >= limit) {
+                        break;
+                    }
+                    if (f.allowed().contains(view.author().id())) {
+                        acc.add(view);
+                    }
+                }
+                if (acc.size() >= limit || c.exhausted() || round >= MAX_ROUNDS) {
+                    return Uni.createFrom().item(acc);
+                }
+                // Dropped posts left the page short: go on above the newest candidate looked at.
+                return collect(readerId, f, Cursor.after(c.oldestFirst().get(c.oldestFirst().size() - 1)), limit, acc, round + 1);
+            });
+        });
+    }
+
+    private Uni<Candidates> candidates(long readerId, Followees f, Cursor since, int want) {
+        return Uni.combine().all()
+                .unis(inboxWindow(readerId, f, since, want), outboxes.windowsSince(f.pull(), since, want))
+                .asTuple()
+                .chain(t -> {
+                    List<Window> windows = new ArrayList<>(t.getItem2().values());
+                    windows.add(t.getItem1());
+                    if (!vouchAbove(windows, since)) {
+                        return fromArchive(f.everyone(readerId), since, want);
+                    }
+                    List<PostRef> all = new ArrayList<>();
+                    windows.forEach(w -> all.addAll(w.refs()));
+                    return Uni.createFrom().item(oldest(all, want));
+                });
+    }
+
+    private Uni<Window> inboxWindow(long readerId, Followees f, Cursor since, int want) {
+        return inbox.touchAndReadSince(readerId, since, want).chain(read -> {
+            if (read.state() == HomeInboxStore.State.LIVE) {
+                return Uni.createFrom().item(read.window());
+            }
+            // New or returning reader: the same single-flight rebuild a page read makes, then read again.
+            return rebuilder.ensure(readerId, f)
+                    .chain(() -> inbox.touchAndReadSince(readerId, since, want))
+                    .map(again -> again.state() == HomeInboxStore.State.LIVE ? again.window() : null);
+        });
+    }
+
+    /** True if every window is known and complete down to {@code since} (null window: cold or unfinished). */
+    private static boolean vouchAbove(List<Window> windows, Cursor since) {
+        PostRef at = new PostRef(since.postId(), since.createdAtMillis());
+        for (Window w : windows) {
+            if (w == null || (w.floor() != null && w.floor().isBefore(at))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every author's posts closest above {@code since} from Cassandra, a bounded number of reads in flight. */
+    private Uni<Candidates> fromArchive(List<Long> authors, Cursor since, int want) {
+        return Multi.createFrom().iterable(authors)
+                .onItem().transformToUni(author -> archive.posts(author, since, want))
+                .merge(config.archiveConcurrency())
+                .collect().in(ArrayList<PostRef>::new, (acc, posts) -> {
+                    for (Post p : posts) {
+                        acc.add(new PostRef(p.id(), p.createdAtMillis()));
+                    }
+                })
+                .map(all -> oldest(all, want));
+    }
+
+    /** The {@code want} distinct refs closest above the position, oldest first. */
+    private static Candidates oldest(List<PostRef> refs, int want) {
+        Set<Long> seen = new HashSet<>();
+        List<PostRef> distinct = new ArrayList<>(refs.size());
+        for (PostRef ref : refs) {
+            if (seen.add(ref.postId())) {
+                distinct.add(ref);
+            }
+        }
+        distinct.sort(Collections.reverseOrder()); // natural order is newest first
+        boolean exhausted = distinct.size() < want; // exactly want: a source may hold more
+        return new Candidates(exhausted ? distinct : new ArrayList<>(distinct.subList(0, want)), exhausted);
+    }
+
+    private static PostPage toPostPage(List<PostView> oldestFirst) {
+        List<PostView> items = new ArrayList<>(oldestFirst);
+        Collections.reverse(items);
+        String next = items.isEmpty() ? null : Cursor.of(items.get(items.size() - 1)).toString();
+        return new PostPage(items, next);
+    }
+}
