@@ -1,5 +1,6 @@
 package dev.feed.hotcache;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -7,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -65,11 +67,11 @@ public interface HotCache {
 
   /**
    * The author's entry if resident and loaded (a hit), else empty (a miss). Never does I/O. Every call
-   * counts as a read in the frequency sketch and may promote the author, loading it in the background.
+   * counts as a read of the author and may promote it, loading it in the background.
    */
   Optional<AuthorEntry> get(long authorId);
 
-  /** Like {@link #get} but invisible to metrics and the sketch; meant for admin views. */
+  /** Like {@link #get} but invisible to metrics and the read counts; meant for admin views. */
   Optional<AuthorEntry> peek(long authorId);
 
   /**
@@ -89,13 +91,20 @@ public interface HotCache {
 
   final class Builder {
     private OutboxLoader loader;
-    private Ticker ticker = Ticker.system();
+    private Ticker ticker = WALL_CLOCK;
     private Executor executor;
     private int maxRefsPerAuthor = 100;
     private int maxFrequentAuthors = 1_000;
     private int frequentReadThreshold = 64;
     private Duration agingPeriod = Duration.ofMinutes(1);
     private Consumer<AuthorEntry> onRebuilt = entry -> { };
+
+    /**
+     * The wall clock as a Caffeine {@link Ticker}. Not {@link Ticker#systemTicker()}: that is
+     * {@code System.nanoTime}, whose origin is arbitrary, and {@code loadedAtMillis} is shown to operators on
+     * the admin endpoint, where only wall-clock time reads. The cache tolerates this clock stepping back.
+     */
+    private static final Ticker WALL_CLOCK = () -> TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
 
     private Builder() { }
 
@@ -105,6 +114,10 @@ public interface HotCache {
       return this;
     }
 
+    /**
+     * Caffeine's time source, in nanoseconds: drives aging and {@link AuthorEntry#loadedAtMillis}. Default:
+     * the wall clock (see {@link #WALL_CLOCK}); tests pass a fake one.
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker);
       return this;
@@ -158,7 +171,7 @@ public interface HotCache {
         throw new IllegalStateException("loader is required");
       }
       return new DefaultHotCache(loader, ticker, executor != null ? executor : defaultExecutor(),
-          maxRefsPerAuthor, maxFrequentAuthors, frequentReadThreshold, agingPeriod.toMillis(), onRebuilt);
+          maxRefsPerAuthor, maxFrequentAuthors, frequentReadThreshold, agingPeriod.toNanos(), onRebuilt);
     }
 
     private static int requireAtLeast(int min, int value, String name) {
