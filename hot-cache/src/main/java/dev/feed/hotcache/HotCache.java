@@ -1,6 +1,9 @@
 package dev.feed.hotcache;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -31,31 +34,26 @@ public interface HotCache {
     return new Builder();
   }
 
-  /** Empty-list value of {@link #checksum}: the FNV-1a 64-bit offset basis. */
-  long EMPTY_CHECKSUM = 0xcbf29ce484222325L;
+  /** Empty-list value of {@link #checksum}: FarmHash Fingerprint64 of no bytes. */
+  long EMPTY_CHECKSUM = 0x9ae16a3b2f90404fL;
 
   /**
-   * FNV-1a 64 over the refs in the given order, each ref contributing 16 bytes: {@code postId} then
-   * {@code createdAtMillis}, each as 8 bytes big-endian (two's complement). Offset basis
-   * {@code 0xcbf29ce484222325}, prime {@code 0x100000001b3}; the empty list hashes to the offset basis.
-   * Order-sensitive on purpose: pass lists as the cache holds them, i.e. {@link PostRef#newestDistinct}.
+   * Guava's {@code Hashing.farmHashFingerprint64()} over the refs in the given order, each ref contributing
+   * 16 bytes: {@code postId} then {@code createdAtMillis}, each as 8 bytes little-endian (Guava's
+   * {@code putLong}). A fingerprint, not a hash: Guava promises its output never changes, which is what a
+   * value every instance writes to Redis and compares needs. Order-sensitive on purpose: pass lists as the
+   * cache holds them, i.e. {@link PostRef#newestDistinct}. feed-service's verifier uses this same method.
    */
   static long checksum(List<PostRef> refs) {
-    long hash = EMPTY_CHECKSUM;
+    Hasher hasher = FINGERPRINT.newHasher(refs.size() * 2 * Long.BYTES);
     for (PostRef ref : refs) {
-      hash = fnv1a(hash, ref.postId());
-      hash = fnv1a(hash, ref.createdAtMillis());
+      hasher.putLong(ref.postId()).putLong(ref.createdAtMillis());
     }
-    return hash;
+    return hasher.hash().asLong();
   }
 
-  private static long fnv1a(long hash, long value) {
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      hash ^= (value >>> shift) & 0xff;
-      hash *= 0x100000001b3L;
-    }
-    return hash;
-  }
+  /** Shared and immutable; see {@link #checksum}. */
+  HashFunction FINGERPRINT = Hashing.farmHashFingerprint64();
 
   /** Makes the author resident until {@link #unpin}, upgrading a frequent author; loads asynchronously. */
   void pin(long authorId);
