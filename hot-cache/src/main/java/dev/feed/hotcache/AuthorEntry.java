@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param refs newest first, at most {@code maxRefsPerAuthor}, distinct postIds
  * @param version 1 after the first successful load, +1 per successful rebuild; failed loads leave it
  * @param checksum {@link HotCache#checksum} of {@code refs}
- * @param loadedAtMillis {@link Ticker} time at which the rebuild was applied
+ * @param loadedAtMillis the cache's ticker time, in milliseconds, at which the rebuild was applied (wall clock
+ *     unless a test ticker was given)
  * @param reason why the author is resident, as of the rebuild (or of a later pin)
  */
 public record AuthorEntry(

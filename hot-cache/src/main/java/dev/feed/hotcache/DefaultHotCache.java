@@ -1,5 +1,6 @@
 package dev.feed.hotcache;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.feed.hotcache.AuthorEntry.Reason;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -31,10 +33,10 @@ final class DefaultHotCache implements HotCache {
   private final int maxRefs;
   private final int maxFrequent;
   private final int threshold;
-  private final long agingPeriodMillis;
+  private final long agingPeriodNanos;
   private final Consumer<AuthorEntry> onRebuilt;
 
-  private final FrequencySketch sketch;
+  private final ReadCounts reads;
   private final ConcurrentHashMap<Long, Slot> slots = new ConcurrentHashMap<>();
   private final Object residencyLock = new Object();
   private final Set<Long> frequent = new HashSet<>(); // guarded by residencyLock
@@ -42,7 +44,7 @@ final class DefaultHotCache implements HotCache {
   // Coldest incumbent's estimate at the last failed promotion (0 = unknown). Incumbents' estimates only
   // grow until the next aging, so a candidate at or below it would lose again; skipping the attempt
   // keeps a hot-but-not-hot-enough author from taking the lock and scanning the set on every read.
-  // Reset whenever the set shrinks or the sketch ages.
+  // Reset whenever the set shrinks or the counts age.
   private volatile int admissionFloor;
 
   private final LongAdder hits = new LongAdder();
@@ -57,18 +59,18 @@ final class DefaultHotCache implements HotCache {
   private final LongAdder demotions = new LongAdder();
 
   DefaultHotCache(OutboxLoader loader, Ticker ticker, Executor executor, int maxRefs, int maxFrequent,
-      int threshold, long agingPeriodMillis, Consumer<AuthorEntry> onRebuilt) {
+      int threshold, long agingPeriodNanos, Consumer<AuthorEntry> onRebuilt) {
     this.loader = loader;
     this.ticker = ticker;
     this.executor = executor;
     this.maxRefs = maxRefs;
     this.maxFrequent = maxFrequent;
     this.threshold = threshold;
-    this.agingPeriodMillis = agingPeriodMillis;
+    this.agingPeriodNanos = agingPeriodNanos;
     this.onRebuilt = onRebuilt;
-    // ~64 counters per tracked author keeps collision over-counts well below typical thresholds.
-    this.sketch = new FrequencySketch((int) Math.min(1 << 22, Math.max(1024L, maxFrequent * 64L)));
-    this.nextAgingAt = new AtomicLong(ticker.read() + agingPeriodMillis);
+    // 16 tracked counters per frequent slot: room for the candidates warming up behind the incumbents.
+    this.reads = new ReadCounts(Math.min(1 << 20, Math.max(1024L, maxFrequent * 16L)));
+    this.nextAgingAt = new AtomicLong(ticker.read() + agingPeriodNanos);
   }
 
   /** Per-author state. {@code entry} is published via volatile for lock-free reads. */
@@ -130,7 +132,7 @@ final class DefaultHotCache implements HotCache {
   @Override
   public Optional<AuthorEntry> get(long authorId) {
     maintain();
-    int estimate = sketch.increment(authorId);
+    int estimate = reads.increment(authorId);
     Slot slot = slots.get(authorId);
     AuthorEntry entry = slot == null ? null : slot.entry;
     (entry != null ? hits : misses).increment();
@@ -219,7 +221,7 @@ final class DefaultHotCache implements HotCache {
         long coldest = 0;
         int coldestEstimate = Integer.MAX_VALUE;
         for (long candidate : frequent) {
-          int e = sketch.estimate(candidate);
+          int e = reads.estimate(candidate);
           if (e < coldestEstimate) {
             coldest = candidate;
             coldestEstimate = e;
@@ -248,29 +250,29 @@ final class DefaultHotCache implements HotCache {
   }
 
   /**
-   * Ages the sketch once per period, piggybacked on get/onChange so no timer thread is needed. Frequent
+   * Ages the read counts once per period, piggybacked on get/onChange so no timer thread is needed. Frequent
    * authors whose estimate no longer reaches the threshold are demoted before halving.
    */
   private void maintain() {
     long now = ticker.read();
     long due = nextAgingAt.get();
     // A wall clock stepped back by more than one period would otherwise postpone aging indefinitely.
-    if (now < due && due - now <= agingPeriodMillis) {
+    if (now < due && due - now <= agingPeriodNanos) {
       return;
     }
-    if (!nextAgingAt.compareAndSet(due, now + agingPeriodMillis)) {
+    if (!nextAgingAt.compareAndSet(due, now + agingPeriodNanos)) {
       return; // another thread is aging
     }
     synchronized (residencyLock) {
       for (Iterator<Long> it = frequent.iterator(); it.hasNext(); ) {
         long authorId = it.next();
-        if (sketch.estimate(authorId) < threshold) {
+        if (reads.estimate(authorId) < threshold) {
           it.remove();
           slots.remove(authorId);
           demotions.increment();
         }
       }
-      sketch.halve();
+      reads.halve();
       admissionFloor = 0;
     }
   }
@@ -329,7 +331,8 @@ final class DefaultHotCache implements HotCache {
         List<PostRef> latest = PostRef.newestDistinct(refs, maxRefs);
         synchronized (slot) {
           long version = slot.entry == null ? 1 : slot.entry.version() + 1;
-          rebuilt = new AuthorEntry(slot.authorId, latest, version, HotCache.checksum(latest), ticker.read(),
+          rebuilt = new AuthorEntry(slot.authorId, latest, version, HotCache.checksum(latest),
+              TimeUnit.NANOSECONDS.toMillis(ticker.read()),
               slot.reason);
           slot.entry = rebuilt;
         }

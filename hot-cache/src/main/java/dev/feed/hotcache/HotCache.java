@@ -1,5 +1,9 @@
 package dev.feed.hotcache;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -7,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -29,31 +34,26 @@ public interface HotCache {
     return new Builder();
   }
 
-  /** Empty-list value of {@link #checksum}: the FNV-1a 64-bit offset basis. */
-  long EMPTY_CHECKSUM = 0xcbf29ce484222325L;
+  /** Empty-list value of {@link #checksum}: FarmHash Fingerprint64 of no bytes. */
+  long EMPTY_CHECKSUM = 0x9ae16a3b2f90404fL;
 
   /**
-   * FNV-1a 64 over the refs in the given order, each ref contributing 16 bytes: {@code postId} then
-   * {@code createdAtMillis}, each as 8 bytes big-endian (two's complement). Offset basis
-   * {@code 0xcbf29ce484222325}, prime {@code 0x100000001b3}; the empty list hashes to the offset basis.
-   * Order-sensitive on purpose: pass lists as the cache holds them, i.e. {@link PostRef#newestDistinct}.
+   * Guava's {@code Hashing.farmHashFingerprint64()} over the refs in the given order, each ref contributing
+   * 16 bytes: {@code postId} then {@code createdAtMillis}, each as 8 bytes little-endian (Guava's
+   * {@code putLong}). A fingerprint, not a hash: Guava promises its output never changes, which is what a
+   * value every instance writes to Redis and compares needs. Order-sensitive on purpose: pass lists as the
+   * cache holds them, i.e. {@link PostRef#newestDistinct}. feed-service's verifier uses this same method.
    */
   static long checksum(List<PostRef> refs) {
-    long hash = EMPTY_CHECKSUM;
+    Hasher hasher = FINGERPRINT.newHasher(refs.size() * 2 * Long.BYTES);
     for (PostRef ref : refs) {
-      hash = fnv1a(hash, ref.postId());
-      hash = fnv1a(hash, ref.createdAtMillis());
+      hasher.putLong(ref.postId()).putLong(ref.createdAtMillis());
     }
-    return hash;
+    return hasher.hash().asLong();
   }
 
-  private static long fnv1a(long hash, long value) {
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      hash ^= (value >>> shift) & 0xff;
-      hash *= 0x100000001b3L;
-    }
-    return hash;
-  }
+  /** Shared and immutable; see {@link #checksum}. */
+  HashFunction FINGERPRINT = Hashing.farmHashFingerprint64();
 
   /** Makes the author resident until {@link #unpin}, upgrading a frequent author; loads asynchronously. */
   void pin(long authorId);
@@ -65,11 +65,11 @@ public interface HotCache {
 
   /**
    * The author's entry if resident and loaded (a hit), else empty (a miss). Never does I/O. Every call
-   * counts as a read in the frequency sketch and may promote the author, loading it in the background.
+   * counts as a read of the author and may promote it, loading it in the background.
    */
   Optional<AuthorEntry> get(long authorId);
 
-  /** Like {@link #get} but invisible to metrics and the sketch; meant for admin views. */
+  /** Like {@link #get} but invisible to metrics and the read counts; meant for admin views. */
   Optional<AuthorEntry> peek(long authorId);
 
   /**
@@ -89,13 +89,20 @@ public interface HotCache {
 
   final class Builder {
     private OutboxLoader loader;
-    private Ticker ticker = Ticker.system();
+    private Ticker ticker = WALL_CLOCK;
     private Executor executor;
     private int maxRefsPerAuthor = 100;
     private int maxFrequentAuthors = 1_000;
     private int frequentReadThreshold = 64;
     private Duration agingPeriod = Duration.ofMinutes(1);
     private Consumer<AuthorEntry> onRebuilt = entry -> { };
+
+    /**
+     * The wall clock as a Caffeine {@link Ticker}. Not {@link Ticker#systemTicker()}: that is
+     * {@code System.nanoTime}, whose origin is arbitrary, and {@code loadedAtMillis} is shown to operators on
+     * the admin endpoint, where only wall-clock time reads. The cache tolerates this clock stepping back.
+     */
+    private static final Ticker WALL_CLOCK = () -> TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
 
     private Builder() { }
 
@@ -105,6 +112,10 @@ public interface HotCache {
       return this;
     }
 
+    /**
+     * Caffeine's time source, in nanoseconds: drives aging and {@link AuthorEntry#loadedAtMillis}. Default:
+     * the wall clock (see {@link #WALL_CLOCK}); tests pass a fake one.
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker);
       return this;
@@ -158,7 +169,7 @@ public interface HotCache {
         throw new IllegalStateException("loader is required");
       }
       return new DefaultHotCache(loader, ticker, executor != null ? executor : defaultExecutor(),
-          maxRefsPerAuthor, maxFrequentAuthors, frequentReadThreshold, agingPeriod.toMillis(), onRebuilt);
+          maxRefsPerAuthor, maxFrequentAuthors, frequentReadThreshold, agingPeriod.toNanos(), onRebuilt);
     }
 
     private static int requireAtLeast(int min, int value, String name) {

@@ -1,5 +1,6 @@
 package dev.feed.hotcache;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,11 +18,16 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Fakes {
   private Fakes() { }
 
+  /** Caffeine's ticker reads nanoseconds; the tests think in milliseconds. */
   static final class FakeTicker implements Ticker {
     private final AtomicLong millis = new AtomicLong(1_000);
 
     @Override
     public long read() {
+      return TimeUnit.MILLISECONDS.toNanos(millis.get());
+    }
+
+    long millis() {
       return millis.get();
     }
 

@@ -70,7 +70,7 @@ class HotCacheTest {
     assertThat(entry.refs()).containsExactly(new PostRef(10, 100));
     assertThat(entry.reason()).isEqualTo(Reason.PINNED);
     assertThat(entry.version()).isEqualTo(1);
-    assertThat(entry.loadedAtMillis()).isEqualTo(ticker.read());
+    assertThat(entry.loadedAtMillis()).isEqualTo(ticker.millis());
     assertThat(cache.stats().hits()).isEqualTo(1);
     assertThat(cache.stats().misses()).isEqualTo(1);
   }
