@@ -127,7 +127,7 @@ kafka_cluster_id() {
 }
 
 kafka_start() {
-  local name="$1" i port cport conf dir voters=""
+  local name="$1" i port cport conf dir voters="" n p
   i="$(node_index "$name")"; port="$(kafka_port "$name")"; cport="$(kafka_controller_port "$name")"
   is_running "$name" && return 0
   for p in "$port" "$cport"; do port_open 127.0.0.1 "$p" && die "port $p is taken by another process; set FEED_CLUSTER_KAFKA_PORT / FEED_CLUSTER_KAFKA_CONTROLLER_PORT"; done

@@ -126,7 +126,7 @@ public final class Chaos {
         workload = new Workload(api, model, users);
         System.out.printf("  setup: %d users from id %d (%d readers, pull-tier authors %s, large-fanout author %d)%n", all.size(), base,
                 readers, pull, big);
-        parallel(all, u -> must(api.putProfile(u), "profile of " + u));
+        parallel(all, u -> must(() -> api.putProfile(u), "profile of " + u));
         List<long[]> edges = new ArrayList<>();
         var rnd = new java.util.Random(base);
         int bigFollowers = Math.min(readers, pullAt * 2 / 3);
@@ -142,8 +142,7 @@ public final class Chaos {
         }
         parallel(edges, e -> {
             if (!model.followees(e[0]).contains(e[1])) {
-                Api.Call c = api.follow(e[0], e[1]);
-                must(c, "follow " + e[0] + " -> " + e[1]);
+                must(() -> api.follow(e[0], e[1]), "follow " + e[0] + " -> " + e[1]);
                 model.edge(e[0], e[1], true, true);
             }
         });
@@ -160,7 +159,13 @@ public final class Chaos {
         System.out.printf("  %6.1fs setup done: every reader has read once%n", outcomes.now());
     }
 
-    private static void must(Api.Call c, String what) {
+    /** Setup calls are idempotent: an ambiguous answer (a busy machine's timeout, a 503) is retried a few times. */
+    private static void must(java.util.function.Supplier<Api.Call> call, String what) {
+        Api.Call c = call.get();
+        for (int attempt = 1; attempt < 10 && c.ambiguous(); attempt++) {
+            Faults.sleep(Duration.ofSeconds(1));
+            c = call.get();
+        }
         if (!c.ok()) {
             throw new IllegalStateException(what + " answered " + c.status() + " " + c.body());
         }

@@ -94,16 +94,26 @@ final class Faults {
         return succeeds(List.of("bash", clusterScript.toString(), "redis-formed"));
     }
 
-    /** Every slot served again after a master died: some other node says cluster_state:ok. */
+    /**
+     * Every slot served again after a master died: the cluster marked it failed and a promoted
+     * replica holds its slots, as some other node sees it (cluster_state:ok alone is still true
+     * for the node timeout right after the kill).
+     */
     boolean redisServing(String deadNode) {
         int dead = Integer.parseInt(deadNode.substring(deadNode.lastIndexOf('-') + 1));
+        String deadAddress = "127.0.0.1:" + (redisPort + dead - 1) + "@";
         for (int i = 0; i < 6; i++) {
             if (i + 1 == dead) {
                 continue;
             }
             try {
-                String info = Shell.run(List.of("redis-cli", "-p", String.valueOf(redisPort + i), "cluster", "info"), Map.of());
-                return info.contains("cluster_state:ok");
+                String port = String.valueOf(redisPort + i);
+                String info = Shell.run(List.of("redis-cli", "-p", port, "cluster", "info"), Map.of());
+                String nodes = Shell.run(List.of("redis-cli", "-p", port, "cluster", "nodes"), Map.of());
+                long mastersWithSlots = nodes.lines().map(l -> l.split(" "))
+                        .filter(f -> f.length >= 9 && f[2].contains("master") && !f[2].contains("fail")).count();
+                boolean deadMarked = nodes.lines().anyMatch(l -> l.contains(deadAddress) && l.contains("fail") && !l.contains("fail?"));
+                return info.contains("cluster_state:ok") && deadMarked && mastersWithSlots >= 3;
             } catch (IllegalStateException e) {
                 // try the next node
             }
