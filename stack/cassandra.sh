@@ -37,31 +37,12 @@ render_config() {
   cp "$TEMPLATES/logback.xml" "$TEMPLATES/jvm-server.options" "$CONF/"
 }
 
-# cql_query_ok PORT: speaks the CQL native protocol (v4) over bash's /dev/tcp: STARTUP, then
-# "SELECT release_version FROM system.local"; true if a Rows result comes back.
-cql_query_ok() (
-  local port="$1" q="SELECT release_version FROM system.local" hdr blen n
-  exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
-  # STARTUP {CQL_VERSION: 3.0.0}; header: version 4, flags 0, stream 1, opcode 1, length 22.
-  printf '\x04\x00\x00\x01\x01\x00\x00\x00\x16\x00\x01\x00\x0bCQL_VERSION\x00\x053.0.0' >&3
-  hdr="$(timeout 5 head -c 9 <&3 | od -An -tx1 | tr -d ' \n')"
-  [ "${hdr:8:2}" = 02 ] || exit 1                      # READY
-  # QUERY: [long string] query, consistency ONE, flags 0; stream 2, opcode 7.
-  n=${#q}; blen=$((4 + n + 2 + 1))
-  printf "$(printf '\\x04\\x00\\x00\\x02\\x07\\x%02x\\x%02x\\x%02x\\x%02x\\x%02x\\x%02x\\x%02x\\x%02x' \
-    $((blen >> 24 & 255)) $((blen >> 16 & 255)) $((blen >> 8 & 255)) $((blen & 255)) \
-    $((n >> 24 & 255)) $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255)))" >&3
-  printf '%s\x00\x01\x00' "$q" >&3
-  hdr="$(timeout 5 head -c 13 <&3 | od -An -tx1 | tr -d ' \n')"
-  [ "${hdr:8:2}" = 08 ] && [ "${hdr:18:8}" = 00000002 ]  # RESULT, kind Rows
-)
-
 # Ready = the CQL port answers a query. Also "done" if the process died, which the caller checks
 # afterwards, so a crash does not wait for the whole timeout.
 probe() {
   is_running "$NAME" || return 0
   port_open 127.0.0.1 "$FEED_CASSANDRA_PORT" || return 1
-  cql_query_ok "$FEED_CASSANDRA_PORT"
+  cql_query_ok 127.0.0.1 "$FEED_CASSANDRA_PORT"
 }
 
 cmd_start() {

@@ -147,6 +147,25 @@ install_server_jars() {
   ok "$name $version: $(ls "$dest"/*.jar | wc -l) jars in $dest ($((SECONDS - start))s)"
 }
 
+# cql_query_ok HOST PORT: speaks the CQL native protocol (v4) over bash's /dev/tcp: STARTUP, then
+# "SELECT release_version FROM system.local"; true if a Rows result comes back.
+cql_query_ok() (
+  local host="$1" port="$2" q="SELECT release_version FROM system.local" hdr blen n
+  exec 3<>"/dev/tcp/$host/$port" || exit 1
+  # STARTUP {CQL_VERSION: 3.0.0}; header: version 4, flags 0, stream 1, opcode 1, length 22.
+  printf '\x04\x00\x00\x01\x01\x00\x00\x00\x16\x00\x01\x00\x0bCQL_VERSION\x00\x053.0.0' >&3
+  hdr="$(timeout 5 head -c 9 <&3 | od -An -tx1 | tr -d ' \n')"
+  [ "${hdr:8:2}" = 02 ] || exit 1                      # READY
+  # QUERY: [long string] query, consistency ONE, flags 0; stream 2, opcode 7.
+  n=${#q}; blen=$((4 + n + 2 + 1))
+  printf "$(printf '\\x04\\x00\\x00\\x02\\x07\\x%02x\\x%02x\\x%02x\\x%02x\\x%02x\\x%02x\\x%02x\\x%02x' \
+    $((blen >> 24 & 255)) $((blen >> 16 & 255)) $((blen >> 8 & 255)) $((blen & 255)) \
+    $((n >> 24 & 255)) $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255)))" >&3
+  printf '%s\x00\x01\x00' "$q" >&3
+  hdr="$(timeout 5 head -c 13 <&3 | od -An -tx1 | tr -d ' \n')"
+  [ "${hdr:8:2}" = 08 ] && [ "${hdr:18:8}" = 00000002 ]  # RESULT, kind Rows
+)
+
 # render_template SRC DEST KEY=VALUE...: copies SRC to DEST replacing every @KEY@ with VALUE.
 render_template() {
   local src="$1" dest="$2" kv k v args=(); shift 2
