@@ -22,14 +22,25 @@ import java.util.Map;
  * With a client per loop, a request's Redis I/O stays on the loop that serves its HTTP request.
  * Calls from outside any event loop (Kafka consumer threads, the hot-cache loader, tests) use the
  * first client.
+ *
+ * <p>On Redis Cluster a batch may span hash slots (a page reads several authors' outboxes): the
+ * cluster client refuses such a batch (CROSSSLOT, no client-side resharding), so there each
+ * request of the batch is sent on one cluster connection, which routes it to its slot's node and
+ * still pipelines the requests per node. Found by the chaos run (issue 14).
  */
 final class EventLoopRedis implements Redis {
     private final Map<EventLoop, Redis> byLoop;
     private final Redis fallback;
+    private final boolean cluster;
 
     EventLoopRedis(Map<EventLoop, Redis> byLoop, Redis fallback) {
+        this(byLoop, fallback, false);
+    }
+
+    EventLoopRedis(Map<EventLoop, Redis> byLoop, Redis fallback, boolean cluster) {
         this.byLoop = Map.copyOf(byLoop);
         this.fallback = fallback;
+        this.cluster = cluster;
     }
 
     private Redis client() {
@@ -52,7 +63,16 @@ final class EventLoopRedis implements Redis {
 
     @Override
     public Future<List<Response>> batch(List<Request> requests) {
-        return client().batch(requests);
+        return cluster ? sendEach(requests) : client().batch(requests);
+    }
+
+    private Future<List<Response>> sendEach(List<Request> requests) {
+        return client().connect().compose(connection -> {
+            List<Future<Response>> replies = requests.stream().map(connection::send).toList();
+            return Future.join(replies)
+                    .<List<Response>>map(all -> replies.stream().map(Future::result).toList())
+                    .onComplete(done -> connection.close());
+        });
     }
 
     @Override

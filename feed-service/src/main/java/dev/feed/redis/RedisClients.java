@@ -57,7 +57,7 @@ public class RedisClients {
         }
         Redis fallback = byLoop.isEmpty() ? Redis.createClient(vertx, options) : byLoop.values().iterator().next();
         LOG.infof("redis: %d client(s) (%s, one per event loop: %s)", Math.max(1, byLoop.size()), type, config.perEventLoop());
-        return io.vertx.mutiny.redis.client.Redis.newInstance(new EventLoopRedis(byLoop, fallback));
+        return io.vertx.mutiny.redis.client.Redis.newInstance(new EventLoopRedis(byLoop, fallback, options.getType() == RedisClientType.CLUSTER));
     }
 
     void close(@Disposes io.vertx.mutiny.redis.client.Redis redis) {
