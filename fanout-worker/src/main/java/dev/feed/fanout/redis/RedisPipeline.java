@@ -12,7 +12,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Sends many independent commands at once. Standalone: one pipelined batch, one round trip.
  * Cluster: the Vert.x cluster client refuses a batch whose keys span hash slots (CROSSSLOT), so
- * the commands go as concurrent sends, which the client pipelines on each node's connections.
+ * the commands go as sends on ONE cluster connection, which routes each to its slot's node and
+ * pipelines them per node. (Sending each on the client instead asked the pool for a connection per
+ * command: a 1,000-follower batch overran the pool's wait queue and stalled the worker's Redis in
+ * the chaos run, issue 14.)
  */
 @ApplicationScoped
 public class RedisPipeline {
@@ -33,11 +36,13 @@ public class RedisPipeline {
         if (!cluster) {
             return redis.batch(requests);
         }
-        List<Uni<Response>> sends = new ArrayList<>(requests.size());
-        for (Request request : requests) {
-            sends.add(redis.send(request));
-        }
-        return Uni.join().all(sends).andFailFast();
+        return redis.connect().chain(connection -> {
+            List<Uni<Response>> sends = new ArrayList<>(requests.size());
+            for (Request request : requests) {
+                sends.add(connection.send(request));
+            }
+            return Uni.join().all(sends).andFailFast().eventually(connection::close);
+        });
     }
 
     public Redis redis() {
