@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,18 +122,15 @@ class RedisPipelineClusterTest {
         return out;
     }
 
-    private static void awaitOutput(Duration timeout, String expected, String... command) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            last = new String(process.getInputStream().readAllBytes());
-            process.waitFor(10, TimeUnit.SECONDS);
-            if (last.contains(expected)) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException(String.join(" ", command) + " never said " + expected + ": " + last);
+    private static void awaitOutput(Duration timeout, String expected, String... command) {
+        Awaitility.await(String.join(" ", command) + " says " + expected).atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .until(() -> output(command).contains(expected));
+    }
+
+    private static String output(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        process.waitFor(10, TimeUnit.SECONDS);
+        return out;
     }
 }

@@ -13,6 +13,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The faults, through the same injector operators use ({@code stack/cluster.sh kill|start}, i.e.
@@ -138,16 +140,18 @@ final class Faults {
 
     /** Polls {@code condition} every second until it holds or {@code max} passes; false on timeout. */
     static boolean await(BooleanSupplier condition, Duration max) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            sleep(Duration.ofSeconds(1));
+        try {
+            Awaitility.await().atMost(max).pollInterval(Duration.ofSeconds(1)).until(condition::getAsBoolean);
+            return true;
+        } catch (ConditionTimeoutException timedOut) {
+            return false;
         }
-        return condition.getAsBoolean();
     }
 
+    /**
+     * A deliberate pause of the run's own timeline (a fault held down, the workload's pace), not a
+     * wait for a condition: those go through {@link #await}.
+     */
     static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
