@@ -89,6 +89,7 @@ final class Api {
     private Call send(String op, long user, HttpRequest.Builder request) {
         HttpRequest r = request.timeout(timeout).header("Authorization", "Bearer " + tokens.forUser(user))
                 .header("Content-Type", "application/json").build();
+        double startS = outcomes.now();
         long t0 = System.nanoTime();
         Call call;
         try {
@@ -108,7 +109,7 @@ final class Api {
             Thread.currentThread().interrupt();
             call = new Call(-2, (System.nanoTime() - t0) / 1000, null);
         }
-        outcomes.record(op, call.status(), call.micros());
+        outcomes.record(op, call.status(), startS);
         return call;
     }
 }

@@ -37,6 +37,8 @@ import javax.imageio.ImageIO;
  */
 public final class Chaos {
     private final boolean quick;
+    /** Seconds after a fault's node is back (cluster whole) during which failures still count as the fault's (FEED_CHAOS_GRACE_S, default 5). */
+    private final double graceS = Double.parseDouble(env("FEED_CHAOS_GRACE_S", "5"));
     private final Outcomes outcomes = new Outcomes();
     private final Model model = new Model();
     private final Api api;
@@ -73,9 +75,9 @@ public final class Chaos {
         long t0 = System.nanoTime();
         setUp();
         workload.start(quick ? 400 : 250);
-        Faults.sleep(Duration.ofSeconds(5));
+        Faults.sleep(Duration.ofSeconds(3));
         injectFaults();
-        Faults.sleep(Duration.ofSeconds(5));
+        Faults.sleep(Duration.ofSeconds(3));
         workload.stop();
         System.out.printf("  %6.1fs workload stopped; re-issuing ambiguous writes%n", outcomes.now());
         int unresolved = workload.resolve(Duration.ofSeconds(90));
@@ -83,9 +85,13 @@ public final class Chaos {
         List<Long> readers = new ArrayList<>(users.all());
         Checker.Result result = checker.check(readers, users.all(), Duration.ofSeconds(quick ? 60 : 90));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        boolean pass = result.lost() == 0 && result.duplicated() == 0 && result.wrongOrder == 0 && result.timelineExtra == 0
-                && result.deleteNotApplied == 0 && result.countsWrong == 0 && unresolved == 0 && model.idempotencyViolations.isEmpty();
-        write(result, unresolved, seconds, pass);
+        FaultWindows.Accounting accounting = new FaultWindows(graceS).account(injected, outcomes.samples());
+        boolean pass = result.clean() && unresolved == 0 && model.idempotencyViolations.isEmpty() && accounting.outside().isEmpty();
+        write(result, accounting, unresolved, seconds, pass);
+        if (!accounting.outside().isEmpty()) {
+            System.out.printf("  FAILED: %d requests unavailable outside every fault window (+%.0f s grace): %s%n", accounting.outside().size(),
+                    graceS, accounting.outsideByOutcome());
+        }
         System.out.printf("faults %d, posts %d, lost %d, duplicated %d%n", injected.size(), model.posts().size(), result.lost(),
                 result.duplicated() + model.idempotencyViolations.size());
         return pass ? 0 : 1;
@@ -251,12 +257,12 @@ public final class Chaos {
 
     // ------------------------------------------------------------------ report
 
-    private void write(Checker.Result r, int unresolved, double seconds, boolean pass) throws Exception {
+    private void write(Checker.Result r, FaultWindows.Accounting accounting, int unresolved, double seconds, boolean pass) throws Exception {
         String stamp = "chaos-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         Files.createDirectories(reports);
         List<Map<String, Object>> perFault = new ArrayList<>();
-        for (Faults.Fault f : injected) {
-            double[] w = outcomes.window(f.killedAt(), f.backAt());
+        for (FaultWindows.Cost c : accounting.perFault()) {
+            Faults.Fault f = c.fault();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", f.kind());
             m.put("node", f.node());
@@ -264,13 +270,17 @@ public final class Chaos {
             m.put("killedAtS", round(f.killedAt()));
             m.put("downS", round(f.startedAt() - f.killedAt()));
             m.put("wholeAfterS", round(f.backAt() - f.killedAt()));
-            m.put("secondsWithFailedRequests", outcomes.badSeconds(f.killedAt(), f.backAt()));
-            m.put("requests", (int) w[0]);
-            m.put("failedRequests", (int) w[1]);
-            m.put("p99Ms", round(w[2]));
+            m.put("unavailableS", c.unavailableSeconds());
+            m.put("requests", c.requests());
+            m.put("failedRequests", c.unavailable());
+            m.put("p99Ms", round(c.p99Ms()));
             perFault.add(m);
         }
-        double[] all = outcomes.window(0, outcomes.now() + 1);
+        List<Outcomes.Sample> samples = outcomes.samples();
+        long failedAll = samples.stream().filter(Outcomes.Sample::unavailable).count();
+        double p99All = p99(samples);
+        List<String> outsideExamples = accounting.outside().stream().limit(20)
+                .map(o -> String.format("%s at %.1f-%.1f s", o.outcome(), o.startS(), o.endS())).toList();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("timestamp", stamp);
         json.put("mode", quick ? "quick" : "full");
@@ -287,10 +297,15 @@ public final class Chaos {
                 Map.entry("deleteNotApplied", r.deleteNotApplied), Map.entry("extraInCassandra", r.extraInCassandra),
                 Map.entry("readersChecked", r.readersChecked), Map.entry("readersDiffering", r.readersDiffering),
                 Map.entry("timelineMissing", r.timelineMissing), Map.entry("timelineExtra", r.timelineExtra),
+                Map.entry("timelineShownAfterDelete", r.timelineShownAfterDelete), Map.entry("readersUnreadable", r.readersUnreadable),
                 Map.entry("timelineDuplicates", r.timelineDuplicates), Map.entry("countsChecked", r.countsChecked),
                 Map.entry("countsWrong", r.countsWrong), Map.entry("unresolvedWrites", unresolved),
                 Map.entry("idempotencyViolations", model.idempotencyViolations)));
-        json.put("requests", Map.of("total", (int) all[0], "failed", (int) all[1], "p99Ms", round(all[2]), "failuresByOperation", outcomes.unexpected()));
+        json.put("requests", Map.of("total", samples.size(), "unavailable", failedAll, "p99Ms", round(p99All), "failuresByOperation",
+                outcomes.unexpected()));
+        json.put("graceS", graceS);
+        json.put("unavailableOutsideFaults", Map.of("count", accounting.outside().size(), "byOperation", accounting.outsideByOutcome(),
+                "examples", outsideExamples));
         json.put("perFault", perFault);
         json.put("examples", r.examples);
         json.put("chart", stamp + ".png");
@@ -304,18 +319,24 @@ public final class Chaos {
                 .append(Math.round(seconds)).append(" s.\n\n");
         md.append(String.format("Posts acknowledged %d (deleted %s), checked in Cassandra %d: lost %d, delete not applied %d, extra %d. ",
                 model.posts().size(), json.get("deletes"), r.postsChecked, r.lostInCassandra, r.deleteNotApplied, r.extraInCassandra));
-        md.append(String.format("Timelines of %d readers read to the end: %d differ (missing %d, extra %d, duplicates %d, wrong order %d). ",
-                r.readersChecked, r.readersDiffering, r.timelineMissing, r.timelineExtra, r.timelineDuplicates, r.wrongOrder));
+        md.append(String.format("Timelines of %d readers read to the end: %d differ (missing %d, extra %d of which shown after their delete %d, "
+                + "duplicates %d, wrong order %d, unreadable %d). ", r.readersChecked, r.readersDiffering, r.timelineMissing, r.timelineExtra,
+                r.timelineShownAfterDelete, r.timelineDuplicates, r.wrongOrder, r.readersUnreadable));
         md.append(String.format("Counts of %d users: %d wrong. Writes still ambiguous after retries: %d. Idempotency violations: %d.%n%n",
                 r.countsChecked, r.countsWrong, unresolved, model.idempotencyViolations.size()));
-        md.append("| fault | node | what | down s | whole after s | seconds with failed requests | requests | failed | p99 ms |\n");
+        md.append("| fault | node | what | down s | whole after s | unavailable s | requests | failed | p99 ms |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> m : perFault) {
             md.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", m.get("kind"), m.get("node"), m.get("what"), m.get("downS"),
-                    m.get("wholeAfterS"), m.get("secondsWithFailedRequests"), m.get("requests"), m.get("failedRequests"), m.get("p99Ms")));
+                    m.get("wholeAfterS"), m.get("unavailableS"), m.get("requests"), m.get("failedRequests"), m.get("p99Ms")));
         }
-        md.append(String.format("%nAll requests: %d, failed %d, p99 %.1f ms. Failures by operation: %s%n", (int) all[0], (int) all[1], all[2],
+        md.append(String.format("%nA fault's window runs from the kill until the cluster is whole again plus %.0f s grace; unavailable s = "
+                + "seconds of the window with a request failing (5xx, timeout, refused) or in flight toward a timeout; failed = such requests; "
+                + "p99 over the requests sent in the window.%n", graceS));
+        md.append(String.format("%nAll requests: %d, unavailable %d, p99 %.1f ms. Failures by operation: %s%n", samples.size(), failedAll, p99All,
                 outcomes.unexpected()));
+        md.append(String.format("%nUnavailable outside every fault window: %d%s%n", accounting.outside().size(),
+                accounting.outside().isEmpty() ? "" : " (the run fails on these) " + accounting.outsideByOutcome() + "; first: " + outsideExamples));
         if (!r.examples.isEmpty()) {
             md.append("\n## Differences found\n\n");
             r.examples.forEach(e -> md.append("- ").append(e).append('\n'));
@@ -388,6 +409,12 @@ public final class Chaos {
         }
         g.dispose();
         ImageIO.write(img, "png", png.toFile());
+    }
+
+    private static double p99(List<Outcomes.Sample> samples) {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3_600_000_000L, 3);
+        samples.forEach(x -> h.recordValue(Math.max(1, Math.min((long) (x.latencyMs() * 1000), 3_600_000_000L - 1))));
+        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99) / 1000.0;
     }
 
     private static double round(double v) {

@@ -40,6 +40,8 @@ final class Checker {
         int readersChecked;
         int timelineMissing;
         int timelineExtra;
+        int timelineShownAfterDelete;
+        int readersUnreadable;
         int timelineDuplicates;
         int wrongOrder;
         int readersDiffering;
@@ -47,7 +49,7 @@ final class Checker {
         int countsWrong;
         final List<String> examples = new ArrayList<>();
 
-        void example(String s) {
+        synchronized void example(String s) {
             if (examples.size() < 30) {
                 examples.add(s);
             }
@@ -55,6 +57,44 @@ final class Checker {
 
         int lost() {
             return lostInCassandra + timelineMissing;
+        }
+
+        /**
+         * One acknowledged post as Cassandra holds it (read at QUORUM): absent is lost; live
+         * though its delete was asked for is a delete not applied.
+         */
+        synchronized void stored(Model.Post p, boolean present, boolean tombstoned, boolean deleteAsked) {
+            postsChecked++;
+            if (!present) {
+                lostInCassandra++;
+                example("post " + p.id() + " by " + p.author() + " acknowledged (201) but not in Cassandra");
+            } else if (deleteAsked && !tombstoned) {
+                deleteNotApplied++;
+                example("post " + p.id() + " deleted (204) but not tombstoned in Cassandra");
+            }
+        }
+
+        /** A live post Cassandra holds for an author that no acknowledged publish returned: a retried publish made it twice. */
+        synchronized void unacknowledgedStored(long id, long author) {
+            extraInCassandra++;
+            example("post " + id + " by " + author + " is in Cassandra but no publish was acknowledged with it");
+        }
+
+        /** A reader whose timeline still differs from the model after the settle time. */
+        synchronized void differs(long reader, Diff d) {
+            readersDiffering++;
+            timelineMissing += d.missing();
+            timelineExtra += d.extra();
+            timelineShownAfterDelete += d.shownAfterDelete();
+            timelineDuplicates += d.duplicates();
+            wrongOrder += d.wrongOrder() ? 1 : 0;
+            readersUnreadable += d.unreadable() ? 1 : 0;
+            example("reader " + reader + ": " + d.example());
+        }
+
+        /** Everything the check found wrong, whatever kind. */
+        synchronized boolean clean() {
+            return lostInCassandra == 0 && deleteNotApplied == 0 && extraInCassandra == 0 && readersDiffering == 0 && countsWrong == 0;
         }
 
         int duplicated() {
@@ -74,11 +114,14 @@ final class Checker {
         this.keyspace = keyspace;
     }
 
+    /** The three checks run side by side (the stores, the timelines, the counts): each is mostly waiting on I/O. */
     Result check(List<Long> readers, List<Long> users, Duration settle) {
         Result r = new Result();
-        checkCassandra(r);
+        CompletableFuture<Void> stored = CompletableFuture.runAsync(() -> checkCassandra(r));
+        CompletableFuture<Void> counts = CompletableFuture.runAsync(() -> checkCounts(users, settle, r));
         checkTimelines(readers, settle, r);
-        checkCounts(users, r);
+        stored.join();
+        counts.join();
         return r;
     }
 
@@ -90,16 +133,7 @@ final class Checker {
             for (Model.Post p : model.posts().values()) {
                 reads.add(session.executeAsync(byId.bind(p.id()).setConsistencyLevel(ConsistencyLevel.QUORUM)).toCompletableFuture().thenAccept(rs -> {
                     Row row = rs.one();
-                    synchronized (r) {
-                        r.postsChecked++;
-                        if (row == null) {
-                            r.lostInCassandra++;
-                            r.example("post " + p.id() + " by " + p.author() + " acknowledged (201) but not in Cassandra");
-                        } else if (model.deleted(p.id()) && row.getInstant("deleted_at") == null) {
-                            r.deleteNotApplied++;
-                            r.example("post " + p.id() + " deleted (204) but not tombstoned in Cassandra");
-                        }
-                    }
+                    r.stored(p, row != null, row != null && row.getInstant("deleted_at") != null, model.deleted(p.id()));
                 }));
                 if (reads.size() >= 64) {
                     CompletableFuture.allOf(reads.toArray(new CompletableFuture[0])).join();
@@ -120,8 +154,7 @@ final class Checker {
                         if (!model.posts().containsKey(id)) {
                             Row post = session.execute(byId.bind(id).setConsistencyLevel(ConsistencyLevel.QUORUM)).one();
                             if (post != null && post.getInstant("deleted_at") == null) {
-                                r.extraInCassandra++;
-                                r.example("post " + id + " by " + e.getKey() + " is in Cassandra but no publish was acknowledged with it");
+                                r.unacknowledgedStored(id, e.getKey());
                             }
                         }
                     }
@@ -135,9 +168,19 @@ final class Checker {
         return d.getYear() * 100 + d.getMonthValue();
     }
 
-    private record Diff(int missing, int extra, int duplicates, boolean wrongOrder, String example) {
+    /**
+     * How one reader's timeline differs from the model: posts missing (lost), shown twice, shown
+     * though not expected (of which shown after their delete), and whether the common posts are in
+     * another order.
+     */
+    record Diff(int missing, int extra, int shownAfterDelete, int duplicates, boolean wrongOrder, boolean unreadable, String example) {
+        /** A timeline that could not be read to its end is not clean: nothing about it is known. */
+        static Diff unreadable(String why) {
+            return new Diff(0, 0, 0, 0, false, true, why);
+        }
+
         boolean clean() {
-            return missing == 0 && extra == 0 && duplicates == 0 && !wrongOrder;
+            return missing == 0 && extra == 0 && duplicates == 0 && !wrongOrder && !unreadable;
         }
     }
 
@@ -172,16 +215,10 @@ final class Checker {
         } finally {
             pool.shutdownNow();
         }
-        r.readersChecked = readers.size();
-        for (long reader : todo) {
-            Diff d = last.get(reader);
-            r.readersDiffering++;
-            r.timelineMissing += d.missing();
-            r.timelineExtra += d.extra();
-            r.timelineDuplicates += d.duplicates();
-            r.wrongOrder += d.wrongOrder() ? 1 : 0;
-            r.example("reader " + reader + ": " + d.example());
+        synchronized (r) {
+            r.readersChecked = readers.size();
         }
+        todo.forEach(reader -> r.differs(reader, last.get(reader)));
     }
 
     /** Reads the reader's whole timeline and compares it with the model. */
@@ -191,7 +228,7 @@ final class Checker {
         for (int page = 0; page < 100; page++) {
             Api.Call c = api.timeline(reader, cursor, 100);
             if (!c.ok()) {
-                return new Diff(0, 0, 0, false, "timeline page answered " + c.status());
+                return Diff.unreadable("timeline page answered " + c.status());
             }
             for (JsonNode item : c.body().path("items")) {
                 ids.add(Long.parseLong(item.path("id").asText()));
@@ -202,18 +239,24 @@ final class Checker {
             }
             cursor = next.asText();
         }
-        List<Long> expected = model.timeline(reader).stream().map(Model.Post::id).toList();
+        return compare(ids, model.timeline(reader).stream().map(Model.Post::id).toList(), model);
+    }
+
+    /** Compares the ids a reader was shown, in page order, with what the model expects, newest first. */
+    static Diff compare(List<Long> ids, List<Long> expected, Model model) {
         Set<Long> expectedSet = new HashSet<>(expected);
         Set<Long> seen = new HashSet<>();
         int duplicates = 0;
-        int extra = 0;
+        int shownAfterDelete = 0;
         List<Long> extras = new ArrayList<>();
         for (long id : ids) {
             if (!seen.add(id)) {
                 duplicates++;
             } else if (!expectedSet.contains(id)) {
-                extra++;
                 extras.add(id);
+                if (model.deleted(id)) {
+                    shownAfterDelete++;
+                }
             }
         }
         List<Long> missing = expected.stream().filter(id -> !seen.contains(id)).toList();
@@ -221,11 +264,11 @@ final class Checker {
         List<Long> expectedOrder = expected.stream().filter(seen::contains).toList();
         boolean wrongOrder = !inBoth.equals(expectedOrder);
         String example = String.format("%d items, expected %d; missing %s; extra %s (%s); duplicates %d%s", ids.size(), expected.size(),
-                head(missing), head(extras), describe(extras), duplicates, wrongOrder ? "; order differs" : "");
-        return new Diff(missing.size(), extra, duplicates, wrongOrder, example);
+                head(missing), head(extras), describe(extras, model), duplicates, wrongOrder ? "; order differs" : "");
+        return new Diff(missing.size(), extras.size(), shownAfterDelete, duplicates, wrongOrder, false, example);
     }
 
-    private String describe(List<Long> extras) {
+    private static String describe(List<Long> extras, Model model) {
         List<String> why = new ArrayList<>();
         for (long id : extras.subList(0, Math.min(3, extras.size()))) {
             Model.Post p = model.posts().get(id);
@@ -238,19 +281,52 @@ final class Checker {
         return ids.size() <= 5 ? ids.toString() : ids.subList(0, 5) + "...";
     }
 
-    private void checkCounts(List<Long> users, Result r) {
-        for (long u : users) {
-            Api.Call c = api.user(u, u);
-            r.countsChecked++;
-            long followers = c.ok() ? c.body().path("followerCount").asLong(-1) : -1;
-            long following = c.ok() ? c.body().path("followingCount").asLong(-1) : -1;
-            int wantFollowers = model.followers(u);
-            int wantFollowing = model.followees(u).size();
-            if (followers != wantFollowers || following != wantFollowing) {
-                r.countsWrong++;
-                r.example("user " + u + ": followerCount " + followers + " followingCount " + following + ", edges say "
-                        + wantFollowers + " / " + wantFollowing + (c.ok() ? "" : " (answered " + c.status() + ")"));
+    /** Every user's counts against the model's edges; a user that differs is read again until {@code settle} has passed (counts are updated asynchronously). */
+    private void checkCounts(List<Long> users, Duration settle, Result r) {
+        long deadline = System.nanoTime() + settle.toNanos();
+        List<Long> todo = new ArrayList<>(users);
+        Map<Long, String> wrong = new LinkedHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            while (true) {
+                List<CompletableFuture<Map.Entry<Long, String>>> reads = new ArrayList<>();
+                for (long u : todo) {
+                    reads.add(CompletableFuture.supplyAsync(() -> Map.entry(u, countsDiffer(u)), pool));
+                }
+                wrong.clear();
+                for (var f : reads) {
+                    var e = f.join();
+                    if (!e.getValue().isEmpty()) {
+                        wrong.put(e.getKey(), e.getValue());
+                    }
+                }
+                todo = new ArrayList<>(wrong.keySet());
+                if (todo.isEmpty() || System.nanoTime() > deadline) {
+                    break;
+                }
+                Faults.sleep(Duration.ofSeconds(5));
             }
+        } finally {
+            pool.shutdownNow();
         }
+        synchronized (r) {
+            r.countsChecked = users.size();
+            r.countsWrong = wrong.size();
+        }
+        wrong.values().forEach(r::example);
+    }
+
+    /** Empty when the user's follower/following counts equal the model's edges, else what differs. */
+    private String countsDiffer(long u) {
+        Api.Call c = api.user(u, u);
+        long followers = c.ok() ? c.body().path("followerCount").asLong(-1) : -1;
+        long following = c.ok() ? c.body().path("followingCount").asLong(-1) : -1;
+        int wantFollowers = model.followers(u);
+        int wantFollowing = model.followees(u).size();
+        if (followers == wantFollowers && following == wantFollowing) {
+            return "";
+        }
+        return "user " + u + ": followerCount " + followers + " followingCount " + following + ", edges say " + wantFollowers + " / "
+                + wantFollowing + (c.ok() ? "" : " (answered " + c.status() + ")");
     }
 }

@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.HdrHistogram.Histogram;
 
 /**
- * Every request's outcome by second since the run started: ok, rejected (429), failed (5xx or
- * another unexpected status) and timed out / unreachable; with each request's latency kept so the
- * report can give the p99 during any window (a fault's).
+ * Every request's outcome with the span it was in flight (seconds since the run started, on the
+ * monotonic clock): the report counts them per second by outcome (ok, rejected (429), failed (5xx
+ * or another unexpected status), timed out / unreachable) and {@link FaultWindows} attributes each
+ * failure to the fault it overlapped, or to none.
  */
 final class Outcomes {
     /** Counts of one second. */
@@ -20,76 +20,76 @@ final class Outcomes {
         int timedOut;
     }
 
-    private record Sample(long atMillis, long micros, boolean ok) {
+    /**
+     * One request: its operation, HTTP status (or -1 timed out, -2 connection/transport failure),
+     * and when it was sent and answered, in seconds since the run started.
+     */
+    record Sample(String op, int status, double startS, double endS) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        /** The system did not serve it: a 5xx, a timeout or a refused/broken connection (a 429 is a deliberate rejection). */
+        boolean unavailable() {
+            return status < 0 || status >= 500;
+        }
+
+        double latencyMs() {
+            return (endS - startS) * 1000;
+        }
+
+        String outcome() {
+            return op + " " + (status == -1 ? "timeout" : status == -2 ? "connection" : String.valueOf(status));
+        }
     }
 
-    private final long startMillis = System.currentTimeMillis();
-    private final Map<Long, Second> seconds = new TreeMap<>();
+    private final long startNanos = System.nanoTime();
     private final List<Sample> samples = new ArrayList<>();
-    private final Map<String, Integer> unexpected = new TreeMap<>();
 
-    long startMillis() {
-        return startMillis;
-    }
-
+    /** Seconds since the run started. */
     double now() {
-        return (System.currentTimeMillis() - startMillis) / 1000.0;
+        return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    synchronized void record(String op, int status, long micros) {
-        long at = System.currentTimeMillis();
-        Second s = seconds.computeIfAbsent((at - startMillis) / 1000, k -> new Second());
-        boolean ok = status >= 200 && status < 300;
-        if (ok) {
-            s.ok++;
-        } else if (status == 429) {
-            s.rejected++;
-        } else if (status < 0) {
-            s.timedOut++;
-        } else {
-            s.failed++;
-        }
-        if (!ok && status != 429) {
-            unexpected.merge(op + " " + (status == -1 ? "timeout" : status == -2 ? "connection" : String.valueOf(status)), 1, Integer::sum);
-        }
-        samples.add(new Sample(at, micros, ok));
+    /** Records a request sent at {@code startS} (from {@link #now()}) and answered now. */
+    void record(String op, int status, double startS) {
+        add(new Sample(op, status, startS, now()));
     }
 
+    synchronized void add(Sample s) {
+        samples.add(s);
+    }
+
+    synchronized List<Sample> samples() {
+        return new ArrayList<>(samples);
+    }
+
+    /** Outcomes per second (by when each request was answered), for the chart. */
     synchronized Map<Long, Second> seconds() {
-        return new TreeMap<>(seconds);
-    }
-
-    /** Failures by operation and status over the whole run, e.g. {"publish 503": 4}. */
-    synchronized Map<String, Integer> unexpected() {
-        return new TreeMap<>(unexpected);
-    }
-
-    /** Seconds in [from, to) (since start) with at least one failed or timed-out request. */
-    synchronized int badSeconds(double from, double to) {
-        int n = 0;
-        for (var e : seconds.entrySet()) {
-            if (e.getKey() >= Math.floor(from) && e.getKey() < to && (e.getValue().failed + e.getValue().timedOut) > 0) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** Requests (count, failed, p99 ms) started... ended in [from, to) seconds since start. */
-    synchronized double[] window(double from, double to) {
-        Histogram h = new Histogram(3_600_000_000L, 3);
-        int count = 0;
-        int failed = 0;
+        Map<Long, Second> seconds = new TreeMap<>();
         for (Sample s : samples) {
-            double t = (s.atMillis - startMillis) / 1000.0;
-            if (t >= from && t < to) {
-                h.recordValue(Math.max(1, Math.min(s.micros, 3_600_000_000L - 1)));
-                count++;
-                if (!s.ok) {
-                    failed++;
-                }
+            Second sec = seconds.computeIfAbsent((long) Math.floor(s.endS()), k -> new Second());
+            if (s.ok()) {
+                sec.ok++;
+            } else if (s.status() == 429) {
+                sec.rejected++;
+            } else if (s.status() < 0) {
+                sec.timedOut++;
+            } else {
+                sec.failed++;
             }
         }
-        return new double[] {count, failed, count == 0 ? 0 : h.getValueAtPercentile(99) / 1000.0};
+        return seconds;
+    }
+
+    /** Failures by operation and status over the whole run, e.g. {"publish 503": 4} (429s are not failures). */
+    synchronized Map<String, Integer> unexpected() {
+        Map<String, Integer> unexpected = new TreeMap<>();
+        for (Sample s : samples) {
+            if (!s.ok() && s.status() != 429) {
+                unexpected.merge(s.outcome(), 1, Integer::sum);
+            }
+        }
+        return unexpected;
     }
 }
