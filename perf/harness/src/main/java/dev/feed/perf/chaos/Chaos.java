@@ -58,7 +58,7 @@ public final class Chaos {
                 tokens, outcomes, Duration.ofSeconds(10));
         int kafka = Integer.parseInt(env("FEED_CLUSTER_KAFKA_PORT", "39092"));
         this.faults = new Faults(root, "127.0.0.1:" + kafka + ",127.0.0.1:" + (kafka + 1) + ",127.0.0.1:" + (kafka + 2),
-                Integer.parseInt(env("FEED_CLUSTER_REDIS_PORT", "36379")), outcomes);
+                Integer.parseInt(env("FEED_CLUSTER_REDIS_PORT", "36379")), Integer.parseInt(env("FEED_CLUSTER_CASSANDRA_JMX_PORT", "37199")), outcomes);
         int cql = Integer.parseInt(env("FEED_CLUSTER_CASSANDRA_PORT", "39042"));
         this.checker = new Checker(api, model, List.of(new InetSocketAddress("127.0.0.1", cql), new InetSocketAddress("127.0.0.2", cql),
                 new InetSocketAddress("127.0.0.3", cql)), "feed");
@@ -107,9 +107,10 @@ public final class Chaos {
      * come back at the check, after their inbox expired (returning readers).
      */
     private void setUp() throws Exception {
-        int readers = Integer.parseInt(env("FEED_CHAOS_READERS", quick ? "170" : "240"));
+        int pullAt = Integer.parseInt(env("FEED_TIER_PULL_AT", "60"));
+        // As few readers as make two pull-tier authors (every reader follows them): setup and check time grow with readers.
+        int readers = Integer.parseInt(env("FEED_CHAOS_READERS", String.valueOf(quick ? pullAt + 15 : pullAt * 2)));
         int pushAuthors = quick ? 10 : 16;
-        int pullAt = Integer.parseInt(env("FEED_TIER_PULL_AT", "150"));
         if (readers < pullAt + 10) {
             throw new IllegalStateException("readers (" + readers + ") must exceed FEED_TIER_PULL_AT (" + pullAt + ") to make pull-tier authors");
         }
@@ -227,7 +228,7 @@ public final class Chaos {
         double back = outcomes.now();
         injected.add(new Faults.Fault(kind, node, detail, killed, started, back));
         System.out.printf("  %6.1fs %s back (%s down %.0f s, whole after %.0f s)%n", back, node, kind, started - killed, back - killed);
-        Faults.sleep(Duration.ofSeconds(quick ? 3 : 8));
+        Faults.sleep(Duration.ofSeconds(quick ? 2 : 8));
     }
 
     /** A master dies; its replica is promoted; the old master comes back as a replica. */
@@ -243,7 +244,7 @@ public final class Chaos {
         double back = outcomes.now();
         injected.add(new Faults.Fault("redis", master, "master (its replica promoted)", killed, started, back));
         System.out.printf("  %6.1fs %s back as a replica (whole after %.0f s)%n", back, master, back - killed);
-        Faults.sleep(Duration.ofSeconds(quick ? 3 : 8));
+        Faults.sleep(Duration.ofSeconds(quick ? 2 : 8));
     }
 
     /** The large-fanout author publishes; a worker replica dies while the batches are being written. */

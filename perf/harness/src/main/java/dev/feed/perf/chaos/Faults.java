@@ -9,6 +9,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -30,12 +35,14 @@ final class Faults {
     private final Path clusterScript;
     private final String kafkaBootstrap;
     private final int redisPort;
+    private final int cassandraJmxPort;
     private final Outcomes clock;
 
-    Faults(Path root, String kafkaBootstrap, int redisPort, Outcomes clock) {
+    Faults(Path root, String kafkaBootstrap, int redisPort, int cassandraJmxPort, Outcomes clock) {
         this.clusterScript = root.resolve("stack/cluster.sh");
         this.kafkaBootstrap = kafkaBootstrap;
         this.redisPort = redisPort;
+        this.cassandraJmxPort = cassandraJmxPort;
         this.clock = clock;
     }
 
@@ -123,8 +130,31 @@ final class Faults {
         return false;
     }
 
+    /**
+     * 3 x UN as every node sees it, read in-process over each node's local JMX port (the
+     * StorageService attributes nodetool status reads): no JVM started per poll, which took
+     * seconds on the busy machine.
+     */
     boolean cassandraAllUp() {
-        return succeeds(List.of("bash", clusterScript.toString(), "cassandra-un"));
+        for (int i = 0; i < 3; i++) {
+            if (!cassandraSeesAllUp(cassandraJmxPort + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean cassandraSeesAllUp(int jmxPort) {
+        var url = "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi";
+        try (JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(url), Map.of())) {
+            MBeanServerConnection mbeans = c.getMBeanServerConnection();
+            ObjectName ss = new ObjectName("org.apache.cassandra.db:type=StorageService");
+            return ((List<?>) mbeans.getAttribute(ss, "LiveNodes")).size() >= 3 && ((List<?>) mbeans.getAttribute(ss, "UnreachableNodes")).isEmpty()
+                    && ((List<?>) mbeans.getAttribute(ss, "JoiningNodes")).isEmpty() && ((List<?>) mbeans.getAttribute(ss, "LeavingNodes")).isEmpty()
+                    && ((List<?>) mbeans.getAttribute(ss, "MovingNodes")).isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     void kill(String node) {
