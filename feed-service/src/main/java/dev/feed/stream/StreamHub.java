@@ -93,7 +93,7 @@ public class StreamHub {
      */
     Multi<StreamItem> open(long readerId, Cursor since) {
         return Multi.createFrom().<StreamItem>emitter(emitter -> {
-            StreamSession session = new StreamSession(readerId, since, emitter, System.nanoTime());
+            StreamSession session = new StreamSession(readerId, since, emitter, System.nanoTime(), config.buffer());
             emitter.onTermination(() -> close(session));
             start(session, since);
         }, config.buffer());
@@ -110,6 +110,9 @@ public class StreamHub {
     }
 
     private void register(StreamSession session, Set<Long> authors) {
+        if (session.ended()) {
+            return; // the client left while its lists were read
+        }
         all.add(session);
         byReader.compute(session.readerId, (k, set) -> {
             Set<StreamSession> s = set == null ? ConcurrentHashMap.newKeySet() : set;
@@ -117,22 +120,27 @@ public class StreamHub {
             return s;
         });
         reindex(session, authors);
+        if (session.ended()) {
+            unregister(session); // it ended while being registered: close() may have found nothing to remove
+        }
     }
 
     private void close(StreamSession session) {
-        if (!session.markEnded()) {
-            return;
+        if (session.markEnded()) {
+            release(session.readerId);
+            unregister(session);
         }
-        if (all.remove(session)) {
-            for (long author : session.authors) {
-                unindex(author, session);
-            }
-            byReader.computeIfPresent(session.readerId, (k, set) -> {
-                set.remove(session);
-                return set.isEmpty() ? null : set;
-            });
+    }
+
+    private void unregister(StreamSession session) {
+        all.remove(session);
+        for (long author : session.authors) {
+            unindex(author, session);
         }
-        release(session.readerId);
+        byReader.computeIfPresent(session.readerId, (k, set) -> {
+            set.remove(session);
+            return set.isEmpty() ? null : set;
+        });
     }
 
     // ---- replay: recent events, then the timeline read upward ----
@@ -254,8 +262,11 @@ public class StreamHub {
     private void refresh(StreamSession session) {
         session.stale = false;
         homeAuthors.visible(session.readerId).subscribe().with(authors -> {
-            if (all.contains(session)) {
+            if (!session.ended()) {
                 reindex(session, authors);
+                if (session.ended()) {
+                    unregister(session);
+                }
             }
         }, failure -> session.stale = true);
     }

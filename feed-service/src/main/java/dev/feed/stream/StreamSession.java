@@ -32,8 +32,11 @@ final class StreamSession {
     private volatile boolean closed;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    StreamSession(long readerId, Cursor since, MultiEmitter<? super StreamItem> emitter, long nowNanos) {
+    private final int maxQueued;
+
+    StreamSession(long readerId, Cursor since, MultiEmitter<? super StreamItem> emitter, long nowNanos, int maxQueued) {
         this.readerId = readerId;
+        this.maxQueued = maxQueued;
         this.since = since;
         this.emitter = emitter;
         this.lastEventNanos = nowNanos;
@@ -45,6 +48,12 @@ final class StreamSession {
             return;
         }
         if (queued != null) {
+            if (queued.size() >= maxQueued) {
+                // a replay far behind a busy live side: end it; the client resumes from its last id
+                closed = true;
+                emitter.fail(new IllegalStateException("stream fell behind during its replay"));
+                return;
+            }
             queued.add(item);
         } else {
             send(item, nowNanos);
@@ -93,6 +102,10 @@ final class StreamSession {
     /** True the first time only: the hub releases a stream's reservation once. */
     boolean markEnded() {
         return ended.compareAndSet(false, true);
+    }
+
+    boolean ended() {
+        return ended.get();
     }
 
     boolean closed() {

@@ -113,10 +113,12 @@ public final class StreamBench {
         Thread.sleep(3_000);
         Map<Long, Long> sentAt = new ConcurrentHashMap<>();
         Map<Long, Boolean> byPush = new ConcurrentHashMap<>();
+        Histogram publishRoundTrip = new Histogram(60_000_000_000L, 3);
         for (int i = 0; i < posts; i++) {
             long author = i % 2 == 0 ? pushAuthor : pullAuthor;
             long t0 = System.nanoTime();
             JsonNode post = JSON.readTree(send("POST", feed + "/v1/posts", tokens.forUser(author), "{\"text\":\"stream bench " + i + "\"}", true));
+            publishRoundTrip.recordValue(System.nanoTime() - t0);
             long id = post.path("id").asLong();
             sentAt.put(id, t0);
             byPush.put(id, author == pushAuthor);
@@ -149,6 +151,8 @@ public final class StreamBench {
                 ms(push.getValueAtPercentile(50)), ms(push.getValueAtPercentile(99)), ms(push.getMaxValue()), push.getTotalCount(), missingPush);
         System.out.printf("publish -> stream event, reader of a pull-tier author: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d events, %d missing)%n",
                 ms(pull.getValueAtPercentile(50)), ms(pull.getValueAtPercentile(99)), ms(pull.getMaxValue()), pull.getTotalCount(), missingPull);
+        System.out.printf("baseline, the publish's own round trip (POST /v1/posts until its 201): p50 %.1f ms, p99 %.1f ms (%d)%n",
+                ms(publishRoundTrip.getValueAtPercentile(50)), ms(publishRoundTrip.getValueAtPercentile(99)), publishRoundTrip.getTotalCount());
     }
 
     // ---- 2. streams held, heap per stream ----
