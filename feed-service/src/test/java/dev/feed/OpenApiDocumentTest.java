@@ -52,6 +52,9 @@ class OpenApiDocumentTest {
             // Client sync: the read marker; 400 a missing or malformed position (bad input is a 4xx).
             new Endpoint("GET", "/v1/timeline/marker", codes(200, 401), codes(503)),
             new Endpoint("PUT", "/v1/timeline/marker", codes(200, 400, 401), codes(413, 415, 503)),
+            // Client sync: the live stream; 429 too many open streams; 400 a malformed Last-Event-ID or since.
+            // No 503: the status is sent before the reader's lists are fetched; a failure then ends the stream.
+            new Endpoint("GET", "/v1/timeline/stream", codes(200, 400, 401, 429), codes()),
             new Endpoint("GET", "/v1/users/{id}/posts", codes(200, 400, 401), codes(503)));
 
     /** Not in DESIGN.md: the operators' endpoints as feed-service/README.md lists them (its "contract"). */
@@ -103,6 +106,13 @@ class OpenApiDocumentTest {
         }
         softly.assertAll();
         assertThat(responseCodes(operation("POST", "/v1/posts"))).contains("201", "429", "503");
+    }
+
+    @Test
+    void openApi_timelineStream_answersServerSentEvents() {
+        Map<String, Object> ok = map(map(operation("GET", "/v1/timeline/stream"), "responses"), "200");
+        assertThat(map(resolve(ok), "content")).containsOnlyKeys("text/event-stream");
+        assertThat(parameterNames(operation("GET", "/v1/timeline/stream"))).contains("Last-Event-ID", "since");
     }
 
     @Test
@@ -214,6 +224,20 @@ class OpenApiDocumentTest {
 
     private static Set<String> responseCodes(Map<String, Object> op) {
         return map(op, "responses").keySet();
+    }
+
+    /** Names of an operation's parameters, shared ones ({@code $ref}) resolved. */
+    private List<String> parameterNames(Map<String, Object> op) {
+        List<String> names = new ArrayList<>();
+        for (Object raw : (List<?>) op.getOrDefault("parameters", List.of())) {
+            Map<String, Object> p = cast(raw);
+            String ref = (String) p.get("$ref");
+            if (ref != null) {
+                p = map(map(map(document, "components"), "parameters"), ref.substring(ref.lastIndexOf('/') + 1));
+            }
+            names.add((String) p.get("name"));
+        }
+        return names;
     }
 
     private static List<String> securityNames(Map<String, Object> op) {

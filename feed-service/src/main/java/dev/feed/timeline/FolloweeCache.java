@@ -19,9 +19,11 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class FolloweeCache {
     private final RelationClient relation;
     private final Cache<Long, Followees> cache;
+    private final ReaderChanges changes;
 
-    public FolloweeCache(@RestClient RelationClient relation, TimelineConfig config) {
+    public FolloweeCache(@RestClient RelationClient relation, TimelineConfig config, ReaderChanges changes) {
         this.relation = relation;
+        this.changes = changes;
         long ttlNanos = config.followeesTtl().toNanos();
         this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfter(jittered(ttlNanos)).build();
     }
@@ -63,10 +65,12 @@ public class FolloweeCache {
     /** Forgets one reader's lists (they followed or unfollowed someone). */
     public void invalidate(long readerId) {
         cache.invalidate(readerId);
+        changes.changed(readerId);
     }
 
     /** Forgets everything (an author changed tier, or tests changed the graph). */
     public void invalidateAll() {
         cache.invalidateAll();
+        changes.changedAll();
     }
 }

@@ -22,8 +22,11 @@ public class HiddenAuthorsCache {
     /** Bumped by every invalidation: a fetch that overlapped one may hold the set from before a block, so it is not kept. */
     private final AtomicLong invalidations = new AtomicLong();
 
-    public HiddenAuthorsCache(@RestClient RelationClient relation, TimelineConfig config) {
+    private final ReaderChanges changes;
+
+    public HiddenAuthorsCache(@RestClient RelationClient relation, TimelineConfig config, ReaderChanges changes) {
         this.relation = relation;
+        this.changes = changes;
         this.cache = Caffeine.newBuilder().maximumSize(100_000)
                 .expireAfter(FolloweeCache.<HiddenAuthors>jittered(config.followeesTtl().toNanos())).build();
     }
@@ -48,10 +51,12 @@ public class HiddenAuthorsCache {
     public void invalidate(long readerId) {
         invalidations.incrementAndGet();
         cache.invalidate(readerId);
+        changes.changed(readerId);
     }
 
     public void invalidateAll() {
         invalidations.incrementAndGet();
         cache.invalidateAll();
+        changes.changedAll();
     }
 }
