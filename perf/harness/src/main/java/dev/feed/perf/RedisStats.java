@@ -44,6 +44,23 @@ final class RedisStats {
         }
     }
 
+    /**
+     * {@code total_reads_processed} of INFO stats: socket reads Redis handled, one per request
+     * that arrived on its own and one per pipelined batch or script call read in one go. Over a
+     * window of reads it counts round trips, which commandstats cannot (a pipeline of three
+     * commands is three calls but one read).
+     */
+    long readsProcessed() {
+        try (Resp redis = new Resp("127.0.0.1", port)) {
+            for (String line : ((String) redis.call("INFO", "stats")).split("\r\n")) {
+                if (line.startsWith("total_reads_processed:")) {
+                    return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                }
+            }
+            return 0;
+        }
+    }
+
     static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> d = new HashMap<>();
         after.forEach((k, v) -> {

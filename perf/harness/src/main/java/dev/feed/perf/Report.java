@@ -20,7 +20,7 @@ import java.util.Map;
  * ratio, the machine and the exact parameters, as Markdown for people and JSON for tools.
  */
 public final class Report {
-    public record Figure(String scenario, String metric, double value, String unit, String baselineName,
+    public record Figure(String scenario, String metric, Double value, String unit, String baselineName,
             Double baseline, Double ratio, String note) {
     }
 
@@ -79,6 +79,12 @@ public final class Report {
                 baseline == null ? "" : String.format("  baseline %s %.2f, ratio %.3f", baselineName, baseline, ratio));
     }
 
+    /** A tracked figure this run could not measure: value null, and why in the note (never a guess). */
+    public void notMeasured(String scenario, String metric, String unit, String why) {
+        figures.add(new Figure(scenario, metric, null, unit, null, null, null, "not measured: " + why));
+        System.out.printf("    %-28s %-40s not measured: %s%n", scenario, metric, why);
+    }
+
     public static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
@@ -109,7 +115,8 @@ public final class Report {
             md.append("| scenario | metric | value | unit | baseline | baseline value | ratio | note |\n");
             md.append("|---|---|---:|---|---|---:|---:|---|\n");
             for (Figure f : figures) {
-                md.append(String.format("| %s | %s | %.2f | %s | %s | %s | %s | %s |%n", f.scenario(), f.metric(), f.value(), f.unit(),
+                md.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s |%n", f.scenario(), f.metric(),
+                        f.value() == null ? "not measured" : String.format("%.2f", f.value()), f.unit(),
                         f.baselineName() == null ? "" : f.baselineName(),
                         f.baseline() == null ? "" : String.format("%.2f", f.baseline()),
                         f.ratio() == null ? "" : String.format("%.3f", f.ratio()),
