@@ -44,11 +44,39 @@ public class PostHydrator {
         this.misses = metrics.counter("feed_post_cache_misses_total");
     }
 
-    /** Posts for the ids, in the given order, without deleted or unknown ones. */
+    /**
+     * Posts for the ids, in the given order, without deleted or unknown ones, nor reposts whose
+     * original is deleted or unknown.
+     */
     public Uni<List<PostView>> hydrate(List<Long> ids) {
-        return tombstones.check(ids)
-                .chain(check -> load(ids, check).map(found -> live(ids, found, check)))
-                .chain(this::withAuthors);
+        return liveById(ids).chain(this::views);
+    }
+
+    /**
+     * API posts for loaded posts: the originals of all reposts among them in one batch (one
+     * tombstone round trip, cache, one concurrent Cassandra load of the misses), then one author
+     * lookup for reposters and original authors together. Never a lookup per repost. A repost whose
+     * original is gone is dropped: deleting an original hides its reposts at once, everywhere.
+     */
+    public Uni<List<PostView>> views(List<Post> posts) {
+        Set<Long> originalIds = new LinkedHashSet<>();
+        posts.forEach(p -> {
+            if (p.isRepost()) {
+                originalIds.add(p.repostOf());
+            }
+        });
+        if (originalIds.isEmpty()) {
+            return withAuthors(posts, Map.of());
+        }
+        return liveById(List.copyOf(originalIds)).chain(originals -> {
+            Map<Long, Post> byId = new HashMap<>();
+            originals.forEach(o -> byId.put(o.id(), o));
+            return withAuthors(posts, byId);
+        });
+    }
+
+    private Uni<List<Post>> liveById(List<Long> ids) {
+        return tombstones.check(ids).chain(check -> load(ids, check).map(found -> live(ids, found, check)));
     }
 
     /** Forgets a post (a delete seen on this instance); the tombstone check covers the others. */
@@ -109,13 +137,23 @@ public class PostHydrator {
     private record Cached(Post post, long generation) {
     }
 
-    private Uni<List<PostView>> withAuthors(List<Post> live) {
+    private Uni<List<PostView>> withAuthors(List<Post> live, Map<Long, Post> originals) {
         Set<Long> authorIds = new LinkedHashSet<>();
         live.forEach(p -> authorIds.add(p.authorId()));
+        originals.values().forEach(p -> authorIds.add(p.authorId()));
         return authors.authors(authorIds).map(byId -> {
             List<PostView> views = new ArrayList<>(live.size());
             for (Post p : live) {
-                views.add(PostView.of(p, byId.getOrDefault(p.authorId(), Author.unknown(p.authorId()))));
+                Author author = byId.getOrDefault(p.authorId(), Author.unknown(p.authorId()));
+                if (!p.isRepost()) {
+                    views.add(PostView.of(p, author));
+                    continue;
+                }
+                Post original = originals.get(p.repostOf());
+                if (original != null) {
+                    views.add(PostView.repost(p, author,
+                            PostView.of(original, byId.getOrDefault(original.authorId(), Author.unknown(original.authorId())))));
+                }
             }
             return views;
         });

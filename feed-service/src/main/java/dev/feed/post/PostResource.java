@@ -134,6 +134,47 @@ public class PostResource {
         });
     }
 
+    @POST
+    @Path("/posts/{id}/reposts")
+    @Operation(summary = "Repost a post", description = "Makes a post of the caller's whose repostOf is the original and whose"
+            + " text is empty; it joins the caller's followers' home timelines at the repost's time. Once per user and original:"
+            + " reposting again answers 200 with the same repost. Reposting a repost reposts its original (reposts never nest)."
+            + " Reposting one's own post is allowed. Undo with DELETE /v1/posts/{repostId}. Deleting the original removes"
+            + " every repost of it.")
+    @APIResponse(responseCode = "201", description = "Reposted.",
+            headers = @Header(name = "Location", description = "/v1/posts/{id} of the repost.", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostView.class),
+                    examples = @ExampleObject(name = "repost", value = "{\"id\": \"7401562718208000099\", \"author\": {\"id\": \"1002\","
+                            + " \"handle\": \"grace\", \"displayName\": \"Grace Hopper\"}, \"text\": \"\","
+                            + " \"createdAt\": \"2025-12-01T09:07:00.001Z\", \"repostOf\": {\"id\": \"7401562718208000001\","
+                            + " \"author\": {\"id\": \"1001\", \"handle\": \"ada\", \"displayName\": \"Ada Lovelace\"},"
+                            + " \"text\": \"hello world\", \"createdAt\": \"2025-12-01T09:06:40.123Z\"}}")))
+    @APIResponse(responseCode = "200", description = "The caller had reposted this original already: that repost.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostView.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a positive 64-bit decimal number.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No post has this id, or it (or, for a repost, its original) was deleted.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "Over the caller's publish rate (reposts count as publishes).",
+            headers = @Header(name = "Retry-After", description = "Seconds until a repost is allowed again.",
+                    schema = @Schema(type = SchemaType.INTEGER)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = FeedApi.UNAVAILABLE)
+    public Uni<Response> repost(@Parameter(description = "The post to repost.", schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN),
+            example = "7401562718208000001") @PathParam("id") String rawId) {
+        long id = parseId(rawId, "post id");
+        return publisher.repost(caller.id(), id).chain(r -> authors.authors(List.of(r.repost().authorId(), r.original().authorId()))
+                .map(byId -> {
+                    PostView original = PostView.of(r.original(), byId.getOrDefault(r.original().authorId(),
+                            Author.unknown(r.original().authorId())));
+                    PostView view = PostView.repost(r.repost(), byId.getOrDefault(r.repost().authorId(),
+                            Author.unknown(r.repost().authorId())), original);
+                    return r.created()
+                            ? Response.created(URI.create("/v1/posts/" + view.id())).entity(view).build()
+                            : Response.ok(view).build();
+                }));
+    }
+
     @DELETE
     @Path("/posts/{id}")
     @Operation(summary = "Delete one of the caller's posts", description = "Reads stop returning it before the answer;"
@@ -179,9 +220,8 @@ public class PostResource {
         return posts.byAuthor(authorId, cursor, limit + 1).chain(found -> {
             boolean more = found.size() > limit;
             List<Post> page = more ? found.subList(0, limit) : found;
-            return authors.authors(List.of(authorId)).map(byId -> {
-                Author author = byId.getOrDefault(authorId, Author.unknown(authorId));
-                List<PostView> items = page.stream().map(p -> PostView.of(p, author)).toList();
+            // reposts get their originals, all in one batch; a repost whose original is gone drops out
+            return hydrator.views(page).map(items -> {
                 Post last = page.isEmpty() ? null : page.get(page.size() - 1);
                 String next = more ? Cursor.after(new PostRef(last.id(), last.createdAtMillis())).toString() : null;
                 return new PostPage(items, next);
@@ -191,15 +231,16 @@ public class PostResource {
 
     /** The author's posts closest above the position, newest first (read upward in Cassandra). */
     private Uni<PostPage> byAuthorSince(long authorId, Cursor since, int limit) {
-        return postsAfter.posts(authorId, since, limit).chain(oldestFirst -> authors.authors(List.of(authorId)).map(byId -> {
-            Author author = byId.getOrDefault(authorId, Author.unknown(authorId));
-            List<PostView> items = new ArrayList<>(oldestFirst.size());
-            for (int i = oldestFirst.size() - 1; i >= 0; i--) {
-                items.add(PostView.of(oldestFirst.get(i), author));
-            }
+        return postsAfter.posts(authorId, since, limit).chain(oldestFirst -> hydrator.views(reversed(oldestFirst)).map(items -> {
             String next = items.isEmpty() ? null : Cursor.of(items.get(items.size() - 1)).toString();
             return new PostPage(items, next);
         }));
+    }
+
+    private static <T> List<T> reversed(List<T> list) {
+        List<T> out = new ArrayList<>(list);
+        java.util.Collections.reverse(out);
+        return out;
     }
 
     @ServerExceptionMapper

@@ -61,13 +61,19 @@ public class PostStore {
         Prepared p = prepared();
         long writeTime = writeTimeMicros();
         int bucket = bucketOf(post.createdAt());
+        Long repostOf = post.isRepost() ? post.repostOf() : null;
         BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED,
-                p.insertPost.bind(post.id(), post.authorId(), post.text(), post.createdAt()),
-                p.insertByAuthor.bind(post.authorId(), bucket, post.createdAt(), post.id(), post.text()),
+                p.insertPost.bind(post.id(), post.authorId(), post.text(), post.createdAt(), repostOf),
+                p.insertByAuthor.bind(post.authorId(), bucket, post.createdAt(), post.id(), post.text(), repostOf),
                 p.insertBucket.bind(post.authorId(), bucket),
-                p.insertPending.bind(pendingShard, post.id(), post.authorId(), post.createdAt(), "publish"))
+                p.insertPending.bind(pendingShard, post.id(), post.authorId(), post.createdAt(), "publish", repostOf))
                 .setQueryTimestamp(writeTime);
-        return run(batch).replaceWith(new PendingFanout(pendingShard, post.id(), post.authorId(), post.createdAt(), "publish", writeTime));
+        if (post.isRepost()) {
+            // listed under its original in the same batch: a delete of the original finds every repost that exists
+            batch = batch.add(p.insertRepostOf.bind(post.repostOf(), post.id(), post.authorId()));
+        }
+        return run(batch).replaceWith(new PendingFanout(pendingShard, post.id(), post.authorId(), post.createdAt(), "publish", writeTime,
+                post.repostOf()));
     }
 
     public Uni<Optional<Post>> find(long id) {
@@ -128,12 +134,44 @@ public class PostStore {
         Prepared p = prepared();
         Post post = stored.post();
         long writeTime = writeTimeMicrosAfter(stored.writeTimeMicros());
+        Long repostOf = post.isRepost() ? post.repostOf() : null;
         BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED,
                 p.markDeleted.bind(deletedAt, post.id()),
                 p.deleteByAuthor.bind(post.authorId(), bucketOf(post.createdAt()), post.createdAt(), post.id()),
-                p.insertPending.bind(pendingShard, post.id(), post.authorId(), post.createdAt(), "delete"))
+                p.insertPending.bind(pendingShard, post.id(), post.authorId(), post.createdAt(), "delete", repostOf))
                 .setQueryTimestamp(writeTime);
-        return run(batch).replaceWith(new PendingFanout(pendingShard, post.id(), post.authorId(), post.createdAt(), "delete", writeTime));
+        if (post.isRepost()) {
+            // an unrepost frees the (user, original) slot: reposting again makes a new repost
+            batch = batch.add(p.deleteRepostByUser.bind(post.authorId(), post.repostOf()))
+                    .add(p.deleteRepostOf.bind(post.repostOf(), post.id()));
+        }
+        return run(batch).replaceWith(new PendingFanout(pendingShard, post.id(), post.authorId(), post.createdAt(), "delete", writeTime,
+                post.repostOf()));
+    }
+
+    /**
+     * Binds (user, original) to a repost id with a lightweight transaction, as
+     * {@link #reserveIdempotencyKey} does for publishes: returns the id already bound (a repeated
+     * repost) or {@code candidateId} (first repost).
+     */
+    public Uni<Long> reserveRepost(long userId, long originalId, long candidateId) {
+        Statement<?> lwt = prepared().reserveRepost.bind(userId, originalId, candidateId)
+                .setSerialConsistencyLevel(com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_SERIAL);
+        return run(lwt).map(rs -> {
+            Row row = rs.one();
+            return row == null || row.getBoolean("[applied]") ? candidateId : row.getLong("repost_id");
+        });
+    }
+
+    /** A repost of an original: its id and its reposter. */
+    public record RepostRef(long repostId, long reposterId) {
+    }
+
+    /** Every repost of an original (one partition, all pages). */
+    public Uni<List<RepostRef>> repostsOf(long originalId) {
+        List<RepostRef> out = new ArrayList<>();
+        return rows(prepared().selectRepostsOf.bind(originalId), () -> { },
+                row -> out.add(new RepostRef(row.getLong("repost_id"), row.getLong("reposter_id")))).replaceWith(out);
     }
 
     /** The pending fanouts of one shard (the relay's scan). */
@@ -142,7 +180,7 @@ public class PostStore {
             List<PendingFanout> out = new ArrayList<>();
             for (Row row : rs.currentPage()) {
                 out.add(new PendingFanout(shard, row.getLong("post_id"), row.getLong("author_id"),
-                        row.getInstant("created_at"), row.getString("kind"), row.getLong("wt")));
+                        row.getInstant("created_at"), row.getString("kind"), row.getLong("wt"), row.getLong("repost_of")));
             }
             return out;
         });
@@ -177,7 +215,8 @@ public class PostStore {
     public Uni<List<Post>> byAuthor(long authorId, Cursor before, int limit) {
         Prepared p = prepared();
         return walkAuthor(authorId, before, limit, p.selectByAuthor, p.selectByAuthorBefore,
-                row -> new Post(row.getLong("id"), authorId, row.getString("text"), row.getInstant("created_at"), null), () -> { });
+                row -> new Post(row.getLong("id"), authorId, row.getString("text"), row.getInstant("created_at"), null,
+                        row.getLong("repost_of")), () -> { });
     }
 
     /** Like {@link #byAuthor} without the text: what a timeline past the Redis window needs. */
@@ -282,8 +321,9 @@ public class PostStore {
     }
 
     static Post toPost(Row row) {
+        // getLong of a null repost_of (every post before V006, every ordinary post) is 0: not a repost
         return new Post(row.getLong("id"), row.getLong("author_id"), row.getString("text"),
-                row.getInstant("created_at"), row.getInstant("deleted_at"));
+                row.getInstant("created_at"), row.getInstant("deleted_at"), row.getLong("repost_of"));
     }
 
     /**
@@ -332,28 +372,38 @@ public class PostStore {
         final PreparedStatement selectRefsByAuthorBefore;
         final PreparedStatement selectBucketHeads;
         final PreparedStatement selectRefsInBucket;
+        final PreparedStatement insertRepostOf;
+        final PreparedStatement deleteRepostOf;
+        final PreparedStatement deleteRepostByUser;
+        final PreparedStatement reserveRepost;
+        final PreparedStatement selectRepostsOf;
 
         Prepared(CqlSession s, String ks) {
-            insertPost = s.prepare("INSERT INTO " + ks + ".posts (id, author_id, text, created_at) VALUES (?, ?, ?, ?)");
-            insertByAuthor = s.prepare("INSERT INTO " + ks + ".posts_by_author (author_id, bucket, created_at, id, text) VALUES (?, ?, ?, ?, ?)");
+            insertPost = s.prepare("INSERT INTO " + ks + ".posts (id, author_id, text, created_at, repost_of) VALUES (?, ?, ?, ?, ?)");
+            insertByAuthor = s.prepare("INSERT INTO " + ks + ".posts_by_author (author_id, bucket, created_at, id, text, repost_of) VALUES (?, ?, ?, ?, ?, ?)");
             insertBucket = s.prepare("INSERT INTO " + ks + ".author_buckets (author_id, bucket) VALUES (?, ?)");
-            insertPending = s.prepare("INSERT INTO " + ks + ".pending_fanout (shard, post_id, author_id, created_at, kind) VALUES (?, ?, ?, ?, ?)");
-            selectPost = s.prepare("SELECT id, author_id, text, created_at, deleted_at FROM " + ks + ".posts WHERE id = ?");
-            selectPostWithWriteTime = s.prepare("SELECT id, author_id, text, created_at, deleted_at, WRITETIME(created_at) AS wt FROM " + ks + ".posts WHERE id = ?");
+            insertPending = s.prepare("INSERT INTO " + ks + ".pending_fanout (shard, post_id, author_id, created_at, kind, repost_of) VALUES (?, ?, ?, ?, ?, ?)");
+            selectPost = s.prepare("SELECT id, author_id, text, created_at, deleted_at, repost_of FROM " + ks + ".posts WHERE id = ?");
+            selectPostWithWriteTime = s.prepare("SELECT id, author_id, text, created_at, deleted_at, repost_of, WRITETIME(created_at) AS wt FROM " + ks + ".posts WHERE id = ?");
             reserveKey = s.prepare("INSERT INTO " + ks + ".idempotency_keys (author_id, idem_key, post_id) VALUES (?, ?, ?) IF NOT EXISTS");
             markDeleted = s.prepare("UPDATE " + ks + ".posts SET deleted_at = ? WHERE id = ?");
             deleteByAuthor = s.prepare("DELETE FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND created_at = ? AND id = ?");
-            selectPending = s.prepare("SELECT post_id, author_id, created_at, kind, WRITETIME(kind) AS wt FROM " + ks + ".pending_fanout WHERE shard = ? LIMIT 1000");
+            selectPending = s.prepare("SELECT post_id, author_id, created_at, kind, repost_of, WRITETIME(kind) AS wt FROM " + ks + ".pending_fanout WHERE shard = ? LIMIT 1000");
             deletePending = s.prepare("DELETE FROM " + ks + ".pending_fanout USING TIMESTAMP ? WHERE shard = ? AND post_id = ?");
             selectBuckets = s.prepare("SELECT bucket FROM " + ks + ".author_buckets WHERE author_id = ? AND bucket <= ?");
-            selectByAuthor = s.prepare("SELECT id, text, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? LIMIT ?");
+            selectByAuthor = s.prepare("SELECT id, text, created_at, repost_of FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? LIMIT ?");
             // A tuple bound on the clustering key is exact for equal-millisecond posts: (ms, id) < (cursor).
-            selectByAuthorBefore = s.prepare("SELECT id, text, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND (created_at, id) < (?, ?) LIMIT ?");
+            selectByAuthorBefore = s.prepare("SELECT id, text, created_at, repost_of FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND (created_at, id) < (?, ?) LIMIT ?");
             selectRefsByAuthor = s.prepare("SELECT id, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? LIMIT ?");
             selectRefsByAuthorBefore = s.prepare("SELECT id, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND (created_at, id) < (?, ?) LIMIT ?");
             selectBucketHeads = s.prepare("SELECT author_id, bucket FROM " + ks + ".author_buckets WHERE author_id IN ? AND bucket <= ? PER PARTITION LIMIT 1");
             selectRefsInBucket = s.prepare("SELECT author_id, id, created_at FROM " + ks + ".posts_by_author WHERE author_id IN ? AND bucket = ?"
                     + " AND (created_at, id) < (?, ?) PER PARTITION LIMIT ?");
+            insertRepostOf = s.prepare("INSERT INTO " + ks + ".reposts_of (original_id, repost_id, reposter_id) VALUES (?, ?, ?)");
+            deleteRepostOf = s.prepare("DELETE FROM " + ks + ".reposts_of WHERE original_id = ? AND repost_id = ?");
+            deleteRepostByUser = s.prepare("DELETE FROM " + ks + ".reposts_by_user WHERE user_id = ? AND original_id = ?");
+            reserveRepost = s.prepare("INSERT INTO " + ks + ".reposts_by_user (user_id, original_id, repost_id) VALUES (?, ?, ?) IF NOT EXISTS");
+            selectRepostsOf = s.prepare("SELECT repost_id, reposter_id FROM " + ks + ".reposts_of WHERE original_id = ?");
         }
     }
 }

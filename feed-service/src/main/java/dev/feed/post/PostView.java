@@ -1,5 +1,6 @@
 package dev.feed.post;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.feed.author.Author;
@@ -19,9 +20,22 @@ public record PostView(
         String text,
         @Schema(required = true, format = "date-time", pattern = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$",
                 description = "ISO-8601 UTC with milliseconds.", examples = "2025-12-01T09:06:40.123Z")
-        String createdAt) {
+        String createdAt,
+        @Schema(description = "Only on a repost (whose text is empty): the original post. Never itself a repost.",
+                implementation = PostView.class)
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        PostView repostOf) {
     public static PostView of(Post post, Author author) {
-        return new PostView(post.id(), author, post.text(), format(post.createdAt()));
+        return new PostView(post.id(), author, post.text(), format(post.createdAt()), null);
+    }
+
+    /** A repost with its original. */
+    public static PostView repost(Post repost, Author reposter, PostView original) {
+        return new PostView(repost.id(), reposter, repost.text(), format(repost.createdAt()), original);
+    }
+
+    public boolean isRepost() {
+        return repostOf != null;
     }
 
     public static String format(Instant at) {

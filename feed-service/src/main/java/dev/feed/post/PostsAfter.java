@@ -59,7 +59,8 @@ public class PostsAfter {
                 after.postId(), want);
         return run(query).chain(rs -> {
             for (Row row : rs.currentPage()) {
-                acc.add(new Post(row.getLong("id"), authorId, row.getString("text"), row.getInstant("created_at"), null));
+                acc.add(new Post(row.getLong("id"), authorId, row.getString("text"), row.getInstant("created_at"), null,
+                        row.getLong("repost_of")));
             }
             return read(authorId, buckets, i + 1, after, limit, acc);
         });
@@ -89,7 +90,7 @@ public class PostsAfter {
         Statements(CqlSession s, String ks) {
             bucketsFrom = s.prepare("SELECT bucket FROM " + ks + ".author_buckets WHERE author_id = ? AND bucket >= ? ORDER BY bucket ASC");
             // Reversed clustering order: the partition read upward from the position, exact for equal milliseconds.
-            after = s.prepare("SELECT id, text, created_at FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ?"
+            after = s.prepare("SELECT id, text, created_at, repost_of FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ?"
                     + " AND (created_at, id) > (?, ?) ORDER BY created_at ASC, id ASC LIMIT ?");
         }
     }

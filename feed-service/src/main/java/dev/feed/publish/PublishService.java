@@ -106,6 +106,44 @@ public class PublishService {
                 .replaceWith(post);
     }
 
+    /** A repost and whether this request made it (false: the user had reposted that original before). */
+    public record Reposted(Post repost, Post original, boolean created) {
+    }
+
+    /**
+     * Reposts {@code postId} for the user, once: a repeated repost of the same original answers the
+     * first. The repost is a post of the reposter's (own id, empty text, {@code repostOf}), stored and
+     * dispatched exactly as a publish, so push tier, pull tier, outbox, relay and rebuild treat it
+     * like any post. A repost of a repost reposts its original (Mastodon's rule: a repost never
+     * nests). Unknown or deleted original: 404.
+     */
+    public Uni<Reposted> repost(long userId, long postId) {
+        Context trace = Context.current(); // as in publish
+        return liveOriginal(postId)
+                .chain(original -> checkRateLimit(userId)
+                        .chain(() -> posts.reserveRepost(userId, original.id(), ids.next()))
+                        .chain(id -> posts.find(id).chain(found -> found.isPresent() && !found.get().deleted()
+                                ? Uni.createFrom().item(new Reposted(found.get(), original, false))
+                                // first repost, or a retry adopting an id whose first request died before writing it
+                                : storeAndDispatch(new Post(id, userId, "", SnowflakeIds.instantOf(id), null, original.id()), trace)
+                                        .map(post -> new Reposted(post, original, true)))));
+    }
+
+    /** The post a repost of {@code postId} points at: the post itself, or its original if it is a repost; 404 if gone. */
+    private Uni<Post> liveOriginal(long postId) {
+        return livePost(postId).chain(post -> post.isRepost() ? livePost(post.repostOf()) : Uni.createFrom().item(post));
+    }
+
+    private Uni<Post> livePost(long postId) {
+        return Uni.combine().all().unis(posts.find(postId), tombstones.deleted(java.util.List.of(postId))).asTuple().map(t -> {
+            Post post = t.getItem1().filter(p -> !p.deleted() && !t.getItem2().contains(postId)).orElse(null);
+            if (post == null) {
+                throw ProblemException.notFound("no post with id " + postId);
+            }
+            return post;
+        });
+    }
+
     /** Deletes the caller's post: 404 if it never existed, 403 if it is someone else's, 204 again if already deleted. */
     public Uni<Void> delete(long callerId, long postId) {
         Context trace = Context.current(); // as in publish
@@ -116,13 +154,42 @@ public class PublishService {
                 throw new ProblemException(403, "forbidden", "Forbidden", "only the author may delete post " + postId);
             }
             if (post.deleted()) {
-                return hideFromReads(postId); // a retried delete still makes sure reads drop it
+                // a retried delete still makes sure reads drop it, and finishes its reposts
+                return hideFromReads(postId).call(() -> deleteReposts(postId, trace));
             }
             return posts.tombstone(stored, Instant.now(), shardOf(postId))
                     .invoke(() -> deleted.increment())
                     .call(() -> hideFromReads(postId))
                     .call(pending -> dispatchWithinRequest(pending, PostEvent.DELETED, trace))
+                    .call(() -> deleteReposts(postId, trace))
                     .replaceWithVoid();
+        });
+    }
+
+    /**
+     * With its original, every repost goes too, before the delete answers: reads already drop a
+     * repost whose original is tombstoned (hydration checks both); here each repost is tombstoned in
+     * Cassandra (leaving its reposter's listing), marked in Redis and dispatched as a delete (the
+     * reposter's outbox and own inbox now, followers' inboxes by fanout-worker). All reposts at
+     * once, concurrently, not one after the other; each leaves a pending delete record, so what the
+     * request does not finish the relay does.
+     */
+    private Uni<Void> deleteReposts(long originalId, Context trace) {
+        return posts.repostsOf(originalId).chain(reposts -> {
+            if (reposts.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            java.util.List<Uni<Void>> each = new java.util.ArrayList<>(reposts.size());
+            for (PostStore.RepostRef r : reposts) {
+                each.add(posts.findStored(r.repostId()).chain(found -> found.isEmpty() || found.get().post().deleted()
+                        ? hideFromReads(r.repostId())
+                        : posts.tombstone(found.get(), Instant.now(), shardOf(r.repostId()))
+                                .invoke(() -> deleted.increment())
+                                .call(() -> hideFromReads(r.repostId()))
+                                .call(pending -> dispatchWithinRequest(pending, PostEvent.DELETED, trace))
+                                .replaceWithVoid()));
+            }
+            return Uni.join().all(each).andFailFast().replaceWithVoid();
         });
     }
 
@@ -148,7 +215,7 @@ public class PublishService {
      * spans join that trace.
      */
     public Uni<Void> dispatch(PendingFanout pending, String eventType, Context trace) {
-        Post post = new Post(pending.postId(), pending.authorId(), null, pending.createdAt(), null);
+        Post post = new Post(pending.postId(), pending.authorId(), null, pending.createdAt(), null, pending.repostOf());
         PostRef ref = new PostRef(post.id(), post.createdAtMillis());
         boolean deletion = PostEvent.DELETED.equals(eventType);
         Uni<Void> outboxWrite = deletion ? outbox.remove(post.authorId(), post.id()) : pushOrWarm(post.authorId(), ref);

@@ -6,8 +6,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Whom a reader follows, by tier. {@code allowed} (both tiers and the reader) decides what a page may show. */
-record Followees(List<Long> push, List<Long> pull, Set<Long> allowed) {
+/**
+ * Whom a reader follows, by tier. {@code allowed} (both tiers and the reader) decides whose posts
+ * and reposts a page may show; {@code hidden} (blocks both ways, mutes) whose originals it may not
+ * show inside a repost.
+ */
+record Followees(List<Long> push, List<Long> pull, Set<Long> allowed, Set<Long> hidden) {
+    Followees(List<Long> push, List<Long> pull, Set<Long> allowed) {
+        this(push, pull, allowed, Set.of());
+    }
+
+    /** Whether a page of this reader may show the item: its author is allowed and, for a repost, the original's author not hidden. */
+    boolean shows(dev.feed.post.PostView view) {
+        return allowed.contains(view.author().id()) && (!view.isRepost() || !hidden.contains(view.repostOf().author().id()));
+    }
 
     static Followees of(long readerId, RelationClient.Followees raw) {
         List<Long> push = ids(raw.push());
@@ -29,7 +41,7 @@ record Followees(List<Long> push, List<Long> pull, Set<Long> allowed) {
         }
         Set<Long> visible = new HashSet<>(allowed);
         visible.removeAll(hidden.ids());
-        return new Followees(push, pull.stream().filter(a -> !hidden.hides(a)).toList(), Set.copyOf(visible));
+        return new Followees(push, pull.stream().filter(a -> !hidden.hides(a)).toList(), Set.copyOf(visible), hidden.ids());
     }
 
     /** Every author a page of this reader is made of, the reader included. */

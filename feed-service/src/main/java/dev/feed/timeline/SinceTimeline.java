@@ -80,7 +80,7 @@ public class SinceTimeline {
                     if (acc.size() >= limit) {
                         break;
                     }
-                    if (f.allowed().contains(view.author().id())) {
+                    if (f.shows(view)) {
                         acc.add(view);
                     }
                 }

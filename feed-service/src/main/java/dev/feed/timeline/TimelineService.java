@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The home timeline: the reader's inbox (push-tier followees' posts and the reader's own, both
@@ -86,7 +87,7 @@ public class TimelineService {
     private Uni<Page> collect(long readerId, Followees f, Cursor cursor, int limit, Page acc, int round) {
         int want = limit - acc.items().size() + config.slack();
         return candidates(readerId, f, cursor, want)
-                .chain(candidates -> hydrateInto(acc, candidates, f, limit))
+                .chain(candidates -> hydrateInto(readerId, acc, candidates, f, limit))
                 .chain(page -> {
                     boolean full = page.items().size() >= limit;
                     if (full || !page.more() || round >= MAX_ROUNDS) {
@@ -213,9 +214,9 @@ public class TimelineService {
         });
     }
 
-    // ---- step 5: hydrate, drop tombstones and unfollowed authors ----
+    // ---- step 5: hydrate, drop tombstones, unfollowed and hidden authors, reposts that fall off ----
 
-    private Uni<Page> hydrateInto(Page acc, Candidates candidates, Followees f, int limit) {
+    private Uni<Page> hydrateInto(long readerId, Page acc, Candidates candidates, Followees f, int limit) {
         if (candidates.refs().isEmpty()) {
             return Uni.createFrom().item(new Page(acc.items(), acc.positions(), acc.resumeAfter(), false));
         }
@@ -225,7 +226,8 @@ public class TimelineService {
             byId.put(ref.postId(), ref);
             ids.add(ref.postId());
         }
-        return hydrator.hydrate(ids).map(views -> {
+        return hydrator.hydrate(ids).chain(views -> withBelow(readerId, f, candidates, views)).map(falloff -> {
+            List<PostView> views = falloff.views();
             List<PostView> items = new ArrayList<>(acc.items());
             List<PostRef> positions = new ArrayList<>(acc.positions());
             int used = 0;
@@ -234,7 +236,7 @@ public class TimelineService {
                     break;
                 }
                 used++;
-                if (f.allowed().contains(view.author().id())) {
+                if (f.shows(view) && !falloff.fallen().contains(view.id())) {
                     items.add(view);
                     positions.add(byId.get(view.id()));
                 }
@@ -244,6 +246,33 @@ public class TimelineService {
             PostRef resumeAfter = candidates.refs().get(candidates.refs().size() - 1);
             return new Page(items, positions, resumeAfter, more);
         });
+    }
+
+    /** A round's hydrated views and the reposts among them that fall off. */
+    private record Falloff(List<PostView> views, Set<Long> fallen) {
+    }
+
+    /**
+     * The falloff rule needs the {@value RepostFalloff#FALLOFF} items below each repost: only when
+     * the round holds a repost are they read (one more candidates round and one more batched
+     * hydration), so a page without reposts costs nothing extra.
+     */
+    private Uni<Falloff> withBelow(long readerId, Followees f, Candidates candidates, List<PostView> views) {
+        List<PostView> visible = views.stream().filter(f::shows).toList();
+        if (!RepostFalloff.anyRepost(visible)) {
+            return Uni.createFrom().item(new Falloff(views, Set.of()));
+        }
+        if (candidates.exhausted()) {
+            return Uni.createFrom().item(new Falloff(views, RepostFalloff.fallen(visible)));
+        }
+        PostRef last = candidates.refs().get(candidates.refs().size() - 1);
+        return candidates(readerId, f, Cursor.after(last), RepostFalloff.FALLOFF)
+                .chain(below -> hydrator.hydrate(below.refs().stream().map(PostRef::postId).toList()))
+                .map(belowViews -> {
+                    List<PostView> all = new ArrayList<>(visible);
+                    belowViews.stream().filter(f::shows).forEach(all::add);
+                    return new Falloff(views, RepostFalloff.fallen(all));
+                });
     }
 
     private static PostPage toPostPage(Page page) {

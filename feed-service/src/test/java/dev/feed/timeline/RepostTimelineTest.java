@@ -1,0 +1,220 @@
+package dev.feed.timeline;
+
+import static dev.feed.timeline.Fixture.all;
+import static dev.feed.timeline.Fixture.as;
+import static dev.feed.timeline.Fixture.ids;
+import static dev.feed.timeline.Fixture.newUser;
+import static dev.feed.timeline.Fixture.page;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.feed.hotcache.HotCache;
+import dev.feed.hotcache.PostRef;
+import dev.feed.outbox.OutboxStore;
+import dev.feed.post.SnowflakeIds;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reposts (issue 17) against the real Cassandra, Redis and Kafka: the repost is made over HTTP
+ * (stored, pushed to the reposter's outbox and own inbox, dispatched on feed.posts); what
+ * fanout-worker would push to followers' live inboxes is done by {@link Fixture#pushToLiveInboxes},
+ * as in the other timeline tests. relation-service is the fake.
+ */
+@QuarkusTest
+class RepostTimelineTest {
+    @Inject
+    Fixture fx;
+    @Inject
+    HotCache hotCache;
+    @Inject
+    Redis redis;
+
+    private FakeRelation relation;
+
+    @BeforeEach
+    void setUp() {
+        relation = fx.freshRelation();
+    }
+
+    @Test
+    void repost_answers201WithTheOriginal_andRepeatingIt200WithTheSameRepost() {
+        long author = newUser();
+        long reposter = newUser();
+        PostRef original = fx.publish(author);
+
+        io.restassured.response.Response created = as(reposter).post("/v1/posts/" + original.postId() + "/reposts")
+                .then().statusCode(201).extract().response();
+        JsonPath first = created.jsonPath();
+        assertThat(created.header("Location")).endsWith("/v1/posts/" + first.getString("id"));
+        assertThat(first.getString("text")).isEmpty();
+        assertThat(first.getString("author.id")).isEqualTo(Long.toString(reposter));
+        assertThat(first.getString("repostOf.id")).isEqualTo(Long.toString(original.postId()));
+        assertThat(first.getString("repostOf.author.id")).isEqualTo(Long.toString(author));
+        assertThat(first.getString("repostOf.text")).isEqualTo("post " + original.postId());
+
+        JsonPath again = as(reposter).post("/v1/posts/" + original.postId() + "/reposts").then().statusCode(200).extract().jsonPath();
+        assertThat(again.getString("id")).isEqualTo(first.getString("id"));
+        JsonPath fetched = as(reposter).get("/v1/posts/" + first.getString("id")).then().statusCode(200).extract().jsonPath();
+        assertThat(fetched.getString("repostOf.id")).isEqualTo(Long.toString(original.postId()));
+    }
+
+    @Test
+    void repostOfARepost_repostsTheOriginal() {
+        long author = newUser();
+        PostRef original = fx.publish(author);
+        long firstRepost = repost(newUser(), original.postId());
+
+        JsonPath second = as(newUser()).post("/v1/posts/" + firstRepost + "/reposts").then().statusCode(201).extract().jsonPath();
+        assertThat(second.getString("repostOf.id")).isEqualTo(Long.toString(original.postId()));
+        assertThat(second.getString("repostOf.repostOf")).isNull();
+    }
+
+    @Test
+    void repost_ofUnknownOrDeletedPost_is404_andOfAMalformedId_400() {
+        long user = newUser();
+        PostRef deleted = fx.publish(newUser());
+        fx.tombstone(deleted.postId());
+        as(user).post("/v1/posts/" + deleted.postId() + "/reposts").then().statusCode(404)
+                .contentType("application/problem+json").body("status", org.hamcrest.Matchers.equalTo(404));
+        as(user).post("/v1/posts/123456789/reposts").then().statusCode(404).contentType("application/problem+json");
+        as(user).post("/v1/posts/abc/reposts").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void timeline_repostByPushTierFollowee_joinsAtTheRepostsTime() {
+        long reader = newUser();
+        long reposter = newUser();
+        long stranger = newUser(); // not followed by the reader
+        relation.followPush(reader, reposter);
+        page(reader, 1, null);
+        PostRef original = fx.publish(stranger);
+        PostRef older = fx.publish(reposter, reader);
+
+        long repost = repost(reposter, original.postId());
+        fx.pushToLiveInboxes(refOf(repost), reader); // what fanout-worker does with the post.published event
+
+        JsonPath p = page(reader, 20, null);
+        assertThat(ids(p)).containsExactly(repost, older.postId());
+        assertThat(p.getString("items[0].repostOf.id")).isEqualTo(Long.toString(original.postId()));
+        // the reposter's own timeline has it too (delivery to self)
+        assertThat(ids(page(reposter, 20, null))).contains(repost);
+    }
+
+    @Test
+    void timeline_repostByPullTierAuthor_isPulledAtRead() {
+        long reader = newUser();
+        long hot = newUser();
+        relation.followPull(reader, hot);
+        page(reader, 1, null);
+        PostRef original = fx.publish(newUser());
+        PostRef own = fx.publish(hot);
+
+        long repost = repost(hot, original.postId());
+        hotCache.onChange(hot).toCompletableFuture().join(); // the pull-tier change broadcast, delivered in-process
+
+        JsonPath p = page(reader, 20, null);
+        assertThat(ids(p)).containsExactly(repost, own.postId());
+        assertThat(p.getString("items[0].repostOf.id")).isEqualTo(Long.toString(original.postId()));
+    }
+
+    @Test
+    void deleteOfOriginal_removesItsRepostsFromTimelinesAndOutboxesBeforeItAnswers() {
+        long reader = newUser();
+        long author = newUser();
+        long reposter = newUser();
+        relation.followPush(reader, reposter);
+        page(reader, 1, null);
+        page(reposter, 1, null);
+        PostRef original = authorPublishesOverHttp(author);
+        long repost = repost(reposter, original.postId());
+        fx.pushToLiveInboxes(refOf(repost), reader);
+        assertThat(ids(page(reader, 20, null))).contains(repost);
+        assertThat(listing(reposter)).contains(repost);
+        assertThat(outbox(reposter)).contains(Long.toString(repost));
+
+        as(author).delete("/v1/posts/" + original.postId()).then().statusCode(204);
+
+        assertThat(ids(page(reader, 20, null))).doesNotContain(repost);
+        assertThat(ids(page(reposter, 20, null))).doesNotContain(repost);
+        assertThat(listing(reposter)).doesNotContain(repost);
+        assertThat(outbox(reposter)).doesNotContain(Long.toString(repost));
+        as(reader).get("/v1/posts/" + repost).then().statusCode(404);
+    }
+
+    @Test
+    void unrepost_removesTheRepost_andRepostingAgainMakesANewOne() {
+        long reader = newUser();
+        long reposter = newUser();
+        relation.followPush(reader, reposter);
+        page(reader, 1, null);
+        PostRef original = fx.publish(newUser());
+        long repost = repost(reposter, original.postId());
+        fx.pushToLiveInboxes(refOf(repost), reader);
+        assertThat(ids(page(reader, 20, null))).containsExactly(repost);
+
+        as(reposter).delete("/v1/posts/" + repost).then().statusCode(204);
+
+        assertThat(ids(page(reader, 20, null))).isEmpty();
+        assertThat(listing(reposter)).doesNotContain(repost);
+        assertThat(outbox(reposter)).doesNotContain(Long.toString(repost));
+        long again = as(reposter).post("/v1/posts/" + original.postId() + "/reposts").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        assertThat(again).isNotEqualTo(repost);
+    }
+
+    @Test
+    void timeline_repostByAMutedUser_andRepostOfABlockedAuthorsPost_areHidden() {
+        long reader = newUser();
+        long muted = newUser();
+        long friend = newUser();
+        long blocked = newUser();
+        relation.followPush(reader, muted, friend);
+        relation.mute(reader, muted);
+        relation.block(reader, blocked);
+        page(reader, 1, null);
+        PostRef ofBlocked = fx.publish(blocked);
+        PostRef ofOther = fx.publish(newUser());
+        long byMuted = repost(muted, ofOther.postId());
+        long ofBlockedAuthor = repost(friend, ofBlocked.postId());
+        long fine = repost(friend, fx.publish(newUser()).postId());
+        for (long r : List.of(byMuted, ofBlockedAuthor, fine)) {
+            fx.pushToLiveInboxes(refOf(r), reader);
+        }
+
+        assertThat(all(reader, 2)).containsExactly(fine);
+    }
+
+    private long repost(long user, long postId) {
+        return as(user).post("/v1/posts/" + postId + "/reposts").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    private static PostRef refOf(long postId) {
+        return new PostRef(postId, SnowflakeIds.instantOf(postId).toEpochMilli());
+    }
+
+    private PostRef authorPublishesOverHttp(long author) {
+        JsonPath p = as(author).contentType("application/json").body("{\"text\": \"original\"}").post("/v1/posts")
+                .then().statusCode(201).extract().jsonPath();
+        long id = p.getLong("id");
+        return refOf(id);
+    }
+
+    private static List<Long> listing(long author) {
+        return ids(as(author).get("/v1/users/" + author + "/posts").then().statusCode(200).extract().jsonPath());
+    }
+
+    private List<String> outbox(long author) {
+        List<String> members = new ArrayList<>();
+        redis.send(Request.cmd(Command.ZRANGE).arg(OutboxStore.key(author)).arg(0).arg(-1)).await().indefinitely()
+                .forEach(r -> members.add(r.toString()));
+        return members;
+    }
+}
