@@ -19,7 +19,7 @@ public interface FanoutConfig {
     @Max(5000)
     int batchSize();
 
-    /** Attempts per batch before it goes to the dead-letter topic (FEED_FANOUT_MAX_ATTEMPTS). Default: 5. */
+    /** Attempts per batch task, post event or relation event before its dead-letter topic (FEED_FANOUT_MAX_ATTEMPTS). Default: 5. */
     @WithDefault("5")
     @Min(1)
     int maxAttempts();

@@ -8,8 +8,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * This process's name among the feed-service instances: the field of its checksums in Redis and
- * the suffix of its Kafka consumer group. {@code feed.instance-id} (FEED_INSTANCE_ID); default:
- * hostname plus a random suffix, so two instances on one machine never share it.
+ * the suffix of its Kafka consumer groups. {@code feed.instance-id} (FEED_INSTANCE_ID); default in
+ * application.properties: {@code feed-<quarkus.uuid>}, random per process, so the SmallRye channel
+ * configuration can use the same value; blank falls back to hostname plus a random suffix.
  */
 @ApplicationScoped
 public class InstanceId {

@@ -2,6 +2,9 @@ package dev.feed.kafka;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,9 +17,9 @@ import org.apache.kafka.common.TopicPartition;
  * {@code feed_kafka_consumer_lag{group,topic}}: records between this member's position and the
  * end of the partitions it owns, as of its last fetch. Summed over the group's members it is the
  * group's lag, which is why this is a sum of current lags and not Kafka's windowed
- * {@code records-lag-max}. Updated by the consumer's own thread after each poll (a KafkaConsumer
- * is single-threaded), so it is as fresh as the poll loop: a handler stuck for minutes leaves it
- * stale that long. NaN until the first poll: not known is not the same as caught up. The same
+ * {@code records-lag-max}. Updated on the consumer's own thread (a KafkaConsumer is
+ * single-threaded): after each poll for a raw loop, every {@code feed.kafka.lag-interval} (5 s) for
+ * a SmallRye channel, so a handler stuck for minutes leaves it stale that long. NaN until the first poll: not known is not the same as caught up. The same
  * meter as fanout-worker's, so one dashboard query covers every consumer of the system.
  */
 public final class ConsumerLag {
@@ -34,6 +37,20 @@ public final class ConsumerLag {
                     .strongReference(true)
                     .register(registry);
         }
+    }
+
+    /**
+     * For a SmallRye Reactive Messaging channel: runs {@link #update} on the connector's polling
+     * thread. Completes at once when the channel has no consumer (disabled, or not started yet).
+     */
+    public static Uni<Void> updateOnPollingThread(KafkaClientService kafka, String channel, ConsumerLag lag) {
+        KafkaConsumer<Object, Object> consumer = kafka.getConsumer(channel);
+        if (consumer == null) {
+            return Uni.createFrom().voidItem();
+        }
+        java.util.function.Consumer<org.apache.kafka.clients.consumer.Consumer<Object, Object>> update = lag::update;
+        return consumer.runOnPollingThread(update)
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** On the consumer's thread, after a poll. Partitions not fetched yet count as 0. */

@@ -7,22 +7,12 @@ import dev.feed.hot.InstanceId;
 import dev.feed.hotcache.HotCache;
 import dev.feed.kafka.ConsumerLag;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,79 +25,45 @@ import org.jboss.logging.Logger;
  * the change to the cache TTL; a missed unpin leaves an entry that stays correct (it is still
  * rebuilt on every change) but costs memory until the instance restarts. Block and mute events
  * drop the cached {@link HiddenAuthors} of the users they name in the same way.
+ *
+ * <p>Consumed through SmallRye Reactive Messaging (channel {@value #CHANNEL}, configured under
+ * {@code mp.messaging.incoming.followee-invalidations.*}): group {@code feed-followees-<instance>},
+ * from the earliest offset (replaying invalidations into a cold cache is harmless), reconnects and
+ * commits handled by the connector. An unreadable event is skipped, never retried: it can only
+ * delay an invalidation to the TTL.
  */
 @ApplicationScoped
 public class FolloweeInvalidator {
+    public static final String CHANNEL = "followee-invalidations";
     private static final Logger LOG = Logger.getLogger(FolloweeInvalidator.class);
 
     private final FolloweeCache followees;
     private final HiddenAuthorsCache hiddenAuthors;
     private final HotCache hotCache;
     private final TierTransitions transitions;
-    private final TimelineConfig config;
-    private final String bootstrap;
-    private final String group;
     private final ConsumerLag lag;
+    private final KafkaClientService kafka;
     private final ObjectMapper json = new ObjectMapper();
-    private volatile KafkaConsumer<String, String> consumer;
-    private volatile boolean running;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private Thread thread;
 
     public FolloweeInvalidator(FolloweeCache followees, HiddenAuthorsCache hiddenAuthors, HotCache hotCache, TierTransitions transitions,
-            TimelineConfig config, InstanceId instance,
-            @Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry) {
+            TimelineConfig config, InstanceId instance, KafkaClientService kafka, MeterRegistry registry) {
         this.followees = followees;
         this.hiddenAuthors = hiddenAuthors;
         this.hotCache = hotCache;
         this.transitions = transitions;
-        this.config = config;
-        this.bootstrap = String.valueOf(kafka.get("bootstrap.servers"));
-        this.group = "feed-followees-" + instance.value();
-        this.lag = new ConsumerLag(registry, group, List.of(config.relationsTopic()));
+        this.kafka = kafka;
+        this.lag = new ConsumerLag(registry, "feed-followees-" + instance.value(), List.of(config.relationsTopic()));
     }
 
-    void onStart(@Observes StartupEvent event) {
-        if (!config.followeeEvents()) {
-            return;
-        }
-        running = true;
-        thread = new Thread(this::run, "followee-invalidator");
-        thread.setDaemon(true);
-        thread.start();
+    @Incoming(CHANNEL)
+    public void onRelationEvent(String value) {
+        apply(value);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        running = false;
-        stopped.countDown();
-        KafkaConsumer<String, String> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-    }
-
-    private void run() {
-        while (running) {
-            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props(), new StringDeserializer(), new StringDeserializer())) {
-                consumer = c;
-                c.subscribe(List.of(config.relationsTopic()));
-                while (running) {
-                    ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(500));
-                    lag.update(c);
-                    for (ConsumerRecord<String, String> r : records) {
-                        apply(r.value());
-                    }
-                }
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                // Kafka away: the TTL still bounds staleness; try again shortly.
-                LOG.warnf("followee invalidation paused: %s", e.toString());
-                followees.invalidateAll();
-                hiddenAuthors.invalidateAll();
-                awaitStop(Duration.ofSeconds(2));
-            }
-        }
+    /** The lag gauge, read on the connector's polling thread (a KafkaConsumer is single-threaded). */
+    @Scheduled(every = "${feed.kafka.lag-interval:PT5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> updateLag() {
+        return ConsumerLag.updateOnPollingThread(kafka, CHANNEL, lag);
     }
 
     void apply(String value) {
@@ -137,28 +93,6 @@ public class FolloweeInvalidator {
             }
         } catch (Exception e) {
             LOG.debugf("ignoring unreadable relation event: %s", e.toString());
-        }
-    }
-
-    private Properties props() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", group);
-        // A new instance starts from the beginning: replaying invalidations of a cold cache is harmless.
-        p.put("auto.offset.reset", "earliest");
-        p.put("enable.auto.commit", "true");
-        p.put("metadata.max.age.ms", "5000");
-        p.put("client.id", group);
-        return p;
-    }
-
-    /** Waits before reconnecting, but returns at once when the application stops. */
-    private void awaitStop(Duration delay) {
-        try {
-            stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.feed.fanout.batch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.feed.fanout.FanoutConfig;
 import dev.feed.fanout.inbox.InboxStore;
+import dev.feed.fanout.kafka.DeadLetters;
 import dev.feed.fanout.kafka.KafkaTracing;
 import dev.feed.fanout.kafka.PerKey;
 import dev.feed.fanout.kafka.RecordsHandler;

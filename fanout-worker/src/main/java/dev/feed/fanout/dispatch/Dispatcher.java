@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.feed.fanout.FanoutConfig;
 import dev.feed.fanout.batch.FanoutBatch;
 import dev.feed.fanout.batch.FanoutOp;
+import dev.feed.fanout.inbox.InboxStore;
+import dev.feed.fanout.kafka.DeadLetters;
 import dev.feed.fanout.kafka.KafkaClients;
 import dev.feed.fanout.kafka.KafkaTracing;
 import dev.feed.fanout.kafka.PerKey;
+import dev.feed.fanout.kafka.PoisonGuard;
 import dev.feed.fanout.kafka.RecordsHandler;
 import dev.feed.fanout.kafka.TopicsConfig;
 import dev.feed.fanout.progress.FanoutMetrics;
@@ -21,7 +24,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.jboss.logging.Logger;
 
 /**
  * Turns post events ({@code feed.posts}, group {@code fanout-dispatcher}) into batch tasks: one
@@ -30,11 +32,14 @@ import org.jboss.logging.Logger;
  * <p>A poll completes, and is committed, only after every batch task it produced was acknowledged
  * by Kafka; if anything fails the poll is redelivered and dispatched again, which re-emits the
  * same pages (harmless: batches are idempotent and progress counts batch indexes).
+ *
+ * <p>An event that fails every attempt for a non-transient reason, or cannot be read, goes to
+ * {@code feed.posts-dlq} and the partition moves on; an outage fails the poll instead
+ * ({@link PoisonGuard}).
  */
 @ApplicationScoped
 public class Dispatcher implements RecordsHandler {
     public static final String GROUP = "fanout-dispatcher";
-    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     // Batch tasks of one post in flight to Kafka while the next follower page is being read.
     private static final int SENDS_IN_FLIGHT = 16;
 
@@ -46,9 +51,11 @@ public class Dispatcher implements RecordsHandler {
     private final FanoutMetrics metrics;
     private final FanoutConfig config;
     private final ObjectMapper json;
+    private final PoisonGuard poison;
 
     public Dispatcher(Relations relations, ProgressStore progress, KafkaClients kafka, KafkaTracing tracing,
-                      TopicsConfig topics, FanoutMetrics metrics, FanoutConfig config, ObjectMapper json) {
+                      TopicsConfig topics, FanoutMetrics metrics, FanoutConfig config, ObjectMapper json,
+                      DeadLetters deadLetters, InboxStore redis) {
         this.relations = relations;
         this.progress = progress;
         this.kafka = kafka;
@@ -57,6 +64,9 @@ public class Dispatcher implements RecordsHandler {
         this.metrics = metrics;
         this.config = config;
         this.json = json;
+        this.poison = new PoisonGuard(deadLetters, topics.postsDlq(),
+                new PoisonGuard.Retry(config.maxAttempts(), config.backoff(), config.maxBackoff()),
+                redis::ping, metrics::retried, metrics::deadLettered);
     }
 
     @Override
@@ -75,15 +85,13 @@ public class Dispatcher implements RecordsHandler {
             event = PostEvent.parse(json, record.value());
         } catch (RuntimeException malformed) {
             // Nothing to retry in a malformed event; blocking the partition on it would stop every author behind it.
-            LOG.errorf("skipping malformed post event at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                    malformed.getMessage());
-            return Uni.createFrom().voidItem();
+            return poison.malformed(record, malformed);
         }
-        return switch (event.type()) {
+        return poison.run(record, () -> switch (event.type()) {
             case PostEvent.PUBLISHED -> fanOut(event, FanoutOp.PUSH, trace);
             case PostEvent.DELETED -> fanOut(event, FanoutOp.UNPUSH, trace);
             default -> Uni.createFrom().voidItem();
-        };
+        });
     }
 
     /** Pull-tier authors are merged at read time, so nothing is pushed (or unpushed) for them. */

@@ -21,6 +21,17 @@ import org.jboss.logging.Logger;
  * <p>If the handler fails, the poll is not committed: the consumer is closed and a new one
  * joins after a backoff, so the group redelivers from the last commit. That is the same path
  * as a crashed process, which keeps one recovery story instead of two.
+ *
+ * <p>Why a raw loop and not SmallRye Reactive Messaging ({@code @Incoming}), which feed-service's
+ * consumers use: the worker's guarantees are per poll, not per message. A poll's records run
+ * concurrently across keys and in order within a key ({@link PerKey}), and the poll's offsets are
+ * committed in one {@code commitSync} only after every inbox write of the poll is done, which is
+ * also what makes the batch worker's one-pipelined-round-trip-per-batch throughput possible.
+ * SmallRye's batch {@code @Incoming} comes closest, but its throttled commit strategy commits
+ * asynchronously per acknowledged message and its per-key ordering within a batch would be ours to
+ * write anyway; the tests that stop and restart one stage ({@code FanoutWorker.Stage}) and kill a
+ * worker mid-poll rely on this loop's stop-then-commit behaviour. Retries and dead letters for
+ * poison events are {@link PoisonGuard}; tracing across the hop is {@link KafkaTracing}.
  */
 public final class ConsumerLoop {
     private static final Logger LOG = Logger.getLogger(ConsumerLoop.class);

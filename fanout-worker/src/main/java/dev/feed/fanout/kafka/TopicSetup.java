@@ -60,6 +60,8 @@ public class TopicSetup {
                 new NewTopic(topics.posts(), topics.partitions(), topics.replication()),
                 new NewTopic(topics.fanoutBatches(), topics.batchPartitions(), topics.replication()),
                 new NewTopic(topics.fanoutDlq(), topics.partitions(), topics.replication()),
+                new NewTopic(topics.postsDlq(), topics.partitions(), topics.replication()),
+                new NewTopic(topics.relationsDlq(), topics.partitions(), topics.replication()),
                 new NewTopic(topics.relations(), topics.partitions(), topics.replication()),
                 new NewTopic(topics.hotcacheChanges(), topics.partitions(), topics.replication()));
     }

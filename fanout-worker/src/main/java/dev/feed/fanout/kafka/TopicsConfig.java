@@ -17,6 +17,14 @@ public interface TopicsConfig {
     @WithDefault("feed.fanout-dlq")
     String fanoutDlq();
 
+    /** Post events that failed every attempt for a non-transient reason (FEED_TOPICS_POSTS_DLQ). Default: feed.posts-dlq. */
+    @WithDefault("feed.posts-dlq")
+    String postsDlq();
+
+    /** Relation events that failed every attempt for a non-transient reason (FEED_TOPICS_RELATIONS_DLQ). Default: feed.relations-dlq. */
+    @WithDefault("feed.relations-dlq")
+    String relationsDlq();
+
     /** Follow, unfollow and tier events from relation-service (FEED_TOPICS_RELATIONS). Default: feed.relations. */
     @WithDefault("feed.relations")
     String relations();

@@ -4,13 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.feed.fanout.FanoutConfig;
 import dev.feed.fanout.dispatch.HotCacheChanges;
+import dev.feed.fanout.inbox.InboxStore;
+import dev.feed.fanout.kafka.DeadLetters;
 import dev.feed.fanout.kafka.PerKey;
+import dev.feed.fanout.kafka.PoisonGuard;
 import dev.feed.fanout.kafka.RecordsHandler;
+import dev.feed.fanout.kafka.TopicsConfig;
+import dev.feed.fanout.progress.FanoutMetrics;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.jboss.logging.Logger;
 
 /**
  * Follow-graph events ({@code feed.relations}, group {@code fanout-relations}): merge on follow,
@@ -18,24 +22,29 @@ import org.jboss.logging.Logger;
  * (leaving the pull tier) and then a hot-cache broadcast, so every feed-service instance pins or
  * unpins that author and stops pulling it once the merge is done.
  *
- * <p>A failure is retried with backoff, then fails the poll, which is redelivered: these events
- * are few and losing one would leave a wrong timeline, so there is no dead-letter shortcut.
+ * <p>A failure is retried with backoff. An outage then fails the poll, which is redelivered; an
+ * event that fails every attempt for a non-transient reason (or cannot be read) goes to
+ * {@code feed.relations-dlq} so the events behind it are not held up ({@link PoisonGuard}). A
+ * parked event leaves that reader's timeline without the merge or unmerge until an operator
+ * replays it: the read path's followee lists stay right, only the inbox is short or long.
  */
 @ApplicationScoped
 public class RelationEvents implements RecordsHandler {
     public static final String GROUP = "fanout-relations";
-    private static final Logger LOG = Logger.getLogger(RelationEvents.class);
 
     private final FollowMerger merger;
     private final HotCacheChanges hotCache;
-    private final FanoutConfig config;
     private final ObjectMapper json;
+    private final PoisonGuard poison;
 
-    public RelationEvents(FollowMerger merger, HotCacheChanges hotCache, FanoutConfig config, ObjectMapper json) {
+    public RelationEvents(FollowMerger merger, HotCacheChanges hotCache, FanoutConfig config, ObjectMapper json,
+                          DeadLetters deadLetters, TopicsConfig topics, InboxStore redis, FanoutMetrics metrics) {
         this.merger = merger;
         this.hotCache = hotCache;
-        this.config = config;
         this.json = json;
+        this.poison = new PoisonGuard(deadLetters, topics.relationsDlq(),
+                new PoisonGuard.Retry(config.maxAttempts(), config.backoff(), config.maxBackoff()),
+                redis::ping, metrics::retried, metrics::deadLettered);
     }
 
     @Override
@@ -45,16 +54,15 @@ public class RelationEvents implements RecordsHandler {
     }
 
     Uni<Void> apply(ConsumerRecord<String, String> record) {
-        Uni<Void> work;
+        JsonNode event;
         try {
-            work = workFor(json.readTree(record.value()));
+            event = json.readTree(record.value());
         } catch (Exception malformed) {
             // Retrying a malformed event cannot help, and failing the poll would block the partition on it.
-            LOG.errorf("skipping malformed relation event at %s-%d@%d: %s", record.topic(), record.partition(),
-                    record.offset(), malformed.getMessage());
-            return Uni.createFrom().voidItem();
+            return poison.malformed(record, malformed);
         }
-        return withRetries(work);
+        // Deferred: an id that does not parse fails an attempt and is parked like any other poison.
+        return poison.run(record, () -> workFor(event));
     }
 
     private Uni<Void> workFor(JsonNode event) {
@@ -81,14 +89,5 @@ public class RelationEvents implements RecordsHandler {
 
     private static long id(JsonNode event, String field) {
         return Long.parseLong(event.path(field).asText());
-    }
-
-    private Uni<Void> withRetries(Uni<Void> work) {
-        if (config.maxAttempts() <= 1) {
-            return work;
-        }
-        return work.onFailure().retry()
-                .withBackOff(config.backoff(), config.maxBackoff())
-                .atMost(config.maxAttempts() - 1L);
     }
 }

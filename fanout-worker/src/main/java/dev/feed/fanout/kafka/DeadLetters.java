@@ -1,7 +1,5 @@
-package dev.feed.fanout.batch;
+package dev.feed.fanout.kafka;
 
-import dev.feed.fanout.kafka.KafkaClients;
-import dev.feed.fanout.kafka.TopicsConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +10,12 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Parks a batch task that failed every attempt on the dead-letter topic, unchanged (same key and
- * value, so it can be replayed as is onto the batch topic), with headers saying why.
+ * Parks a record that failed every attempt on a dead-letter topic, unchanged (same key and value,
+ * so it can be replayed as is onto its topic), with headers saying why: batch tasks on
+ * {@code feed.fanout-dlq}, post events on {@code feed.posts-dlq}, relation events on
+ * {@code feed.relations-dlq} (schema/README.md). Kept on the raw producer of {@link KafkaClients}
+ * because the consumers it serves are raw loops (see {@link ConsumerLoop}); SmallRye's
+ * {@code failure-strategy=dead-letter-queue} writes the same shape (record unchanged, error headers).
  */
 @ApplicationScoped
 public class DeadLetters {
@@ -33,9 +35,17 @@ public class DeadLetters {
         this.topics = topics;
     }
 
-    /** Completes once the dead letter is acknowledged: only then may the original's offset be committed. */
+    /** A batch task, to {@code feed.fanout-dlq}. Completes once the dead letter is acknowledged. */
     public Uni<Void> send(ConsumerRecord<String, String> failed, Throwable error, int attempts) {
-        ProducerRecord<String, String> dead = new ProducerRecord<>(topics.fanoutDlq(), null, failed.key(), failed.value(),
+        return send(topics.fanoutDlq(), failed, error, attempts);
+    }
+
+    /**
+     * Completes once the dead letter is acknowledged: only then may the original's offset be
+     * committed, so a record is always on its topic or on its dead-letter topic.
+     */
+    public Uni<Void> send(String deadLetterTopic, ConsumerRecord<String, String> failed, Throwable error, int attempts) {
+        ProducerRecord<String, String> dead = new ProducerRecord<>(deadLetterTopic, null, failed.key(), failed.value(),
                 headers(failed, error, attempts));
         return kafka.send(dead).replaceWithVoid();
     }
