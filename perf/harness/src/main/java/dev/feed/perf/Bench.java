@@ -143,6 +143,9 @@ public final class Bench {
                         List.of("timeline"), this::naiveSql),
                 new Scenario("storm", "celebrity storm with hot-cache on and off (feed-service restarted)", List.of(), this::celebrityStorm),
                 new Scenario("rebuild500", "rebuild of returning readers following 500 accounts", List.of(), this::rebuild500),
+                new Scenario("followees", "rebuild at 500 and 5,000 followees, page below the window at 5,000, vs earlier rebuild and "
+                        + "per-author archive (feed-service restarted)", List.of(),
+                        () -> new FolloweeScale(quick, users, feedUrl, redisPort, tokens, report, services, this::psql).run()),
                 new Scenario("tiers", "hybrid against pure push and pure pull (relation-service restarted per mode)", List.of(),
                         this::tierModes),
                 new Scenario("delivery100k", "delivery latency, 100k-follower author in push tier (all and 20 % active)",
