@@ -51,6 +51,28 @@ public class PostHydrator {
                 .chain(this::withAuthors);
     }
 
+    /**
+     * Posts for the ids from Cassandra alone, in the given order, without deleted or unknown ones:
+     * the degraded read while Redis is down (no tombstone shard to ask; Cassandra's deleted_at is
+     * the durable truth of a delete, so a deleted post still never shows). Not cached: the local
+     * cache is only trusted under a tombstone generation, which needs Redis.
+     */
+    public Uni<List<PostView>> hydrateDurable(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return posts.findAll(ids).map(found -> {
+            List<Post> live = new ArrayList<>(ids.size());
+            for (long id : ids) {
+                Post p = found.get(id);
+                if (p != null && !p.deleted()) {
+                    live.add(p);
+                }
+            }
+            return live;
+        }).chain(this::withAuthors);
+    }
+
     /** Forgets a post (a delete seen on this instance); the tombstone check covers the others. */
     public void evict(long postId) {
         cache.invalidate(postId);

@@ -6,8 +6,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Whom a reader follows, by tier. {@code allowed} (both tiers and the reader) decides what a page may show. */
-record Followees(List<Long> push, List<Long> pull, Set<Long> allowed) {
+/**
+ * Whom a reader follows, by tier. {@code allowed} (both tiers and the reader) decides what a page may show.
+ * {@code stale}: the last known lists, served while relation-service is unreachable (a page built on
+ * them is marked degraded).
+ */
+record Followees(List<Long> push, List<Long> pull, Set<Long> allowed, boolean stale) {
 
     static Followees of(long readerId, RelationClient.Followees raw) {
         List<Long> push = ids(raw.push());
@@ -15,7 +19,12 @@ record Followees(List<Long> push, List<Long> pull, Set<Long> allowed) {
         Set<Long> allowed = new HashSet<>(push);
         allowed.addAll(pull);
         allowed.add(readerId);
-        return new Followees(push, pull, Set.copyOf(allowed));
+        return new Followees(push, pull, Set.copyOf(allowed), false);
+    }
+
+    /** The same lists, known to be the last ones relation-service gave (it is unreachable now). */
+    Followees asStale() {
+        return stale ? this : new Followees(push, pull, allowed, true);
     }
 
     /**
@@ -25,11 +34,11 @@ record Followees(List<Long> push, List<Long> pull, Set<Long> allowed) {
      */
     Followees without(HiddenAuthors hidden) {
         if (hidden.isEmpty()) {
-            return this;
+            return hidden.stale() ? asStale() : this;
         }
         Set<Long> visible = new HashSet<>(allowed);
         visible.removeAll(hidden.ids());
-        return new Followees(push, pull.stream().filter(a -> !hidden.hides(a)).toList(), Set.copyOf(visible));
+        return new Followees(push, pull.stream().filter(a -> !hidden.hides(a)).toList(), Set.copyOf(visible), stale || hidden.stale());
     }
 
     /** Every author a page of this reader is made of, the reader included. */
