@@ -2,6 +2,7 @@ package dev.feed.author;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.feed.relation.GuardedRelation;
 import dev.feed.relation.RelationClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,11 +27,11 @@ public class AuthorDirectory {
     private static final Logger LOG = Logger.getLogger(AuthorDirectory.class);
     private static final int LOOKUP_MAX = 500;
 
-    private final RelationClient relation;
+    private final GuardedRelation relation;
     private final Cache<Long, Author> cache = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(60)).build();
 
-    public AuthorDirectory(@RestClient RelationClient relation) {
+    public AuthorDirectory(GuardedRelation relation) {
         this.relation = relation;
     }
 

@@ -79,6 +79,41 @@ public class PostHydrator {
         return tombstones.check(ids).chain(check -> load(ids, check).map(found -> live(ids, found, check)));
     }
 
+    /**
+     * Posts for the ids from Cassandra alone, in the given order, without deleted or unknown ones:
+     * the degraded read while Redis is down (no tombstone shard to ask; Cassandra's deleted_at is
+     * the durable truth of a delete, so a deleted post still never shows). Not cached: the local
+     * cache is only trusted under a tombstone generation, which needs Redis.
+     */
+    public Uni<List<PostView>> hydrateDurable(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return posts.findAll(ids).map(found -> {
+            List<Post> live = new ArrayList<>(ids.size());
+            for (long id : ids) {
+                Post p = found.get(id);
+                if (p != null && !p.deleted()) {
+                    live.add(p);
+                }
+            }
+            return live;
+        }).chain(this::withDurableOriginals);
+    }
+
+    /** The degraded read's reposts: their originals from Cassandra alone too, deleted ones left out. */
+    private Uni<List<PostView>> withDurableOriginals(List<Post> live) {
+        List<Long> originalIds = live.stream().filter(Post::isRepost).map(Post::repostOf).distinct().toList();
+        if (originalIds.isEmpty()) {
+            return withAuthors(live, Map.of());
+        }
+        return posts.findAll(originalIds).chain(found -> {
+            Map<Long, Post> originals = new HashMap<>();
+            found.values().stream().filter(o -> !o.deleted()).forEach(o -> originals.put(o.id(), o));
+            return withAuthors(live, originals);
+        });
+    }
+
     /** Forgets a post (a delete seen on this instance); the tombstone check covers the others. */
     public void evict(long postId) {
         cache.invalidate(postId);

@@ -57,7 +57,8 @@ public class RedisClients {
         }
         Redis fallback = byLoop.isEmpty() ? Redis.createClient(vertx, options) : byLoop.values().iterator().next();
         LOG.infof("redis: %d client(s) (%s, one per event loop: %s)", Math.max(1, byLoop.size()), type, config.perEventLoop());
-        return io.vertx.mutiny.redis.client.Redis.newInstance(new EventLoopRedis(byLoop, fallback, options.getType() == RedisClientType.CLUSTER));
+        return io.vertx.mutiny.redis.client.Redis.newInstance(new EventLoopRedis(byLoop, fallback,
+                options.getType() == RedisClientType.CLUSTER, vertx, config.timeout().toMillis()));
     }
 
     void close(@Disposes io.vertx.mutiny.redis.client.Redis redis) {

@@ -3,29 +3,37 @@ package dev.feed.timeline;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import dev.feed.relation.RelationClient;
+import dev.feed.relation.GuardedRelation;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ThreadLocalRandom;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * Followee lists from relation-service, kept locally until a follow or unfollow event for the
  * reader arrives ({@link FolloweeInvalidator}), or at most {@code feed.timeline.followees-ttl}
  * if events stop arriving. Readers come back every few seconds to minutes, so a short fixed
  * lifetime would miss nearly always and put a relation-service call on every read.
+ *
+ * <p>While relation-service is unreachable (its breaker open, refused, timed out) a read gets the
+ * reader's last known lists instead, marked {@link Followees#stale() stale}, if they were fetched
+ * at most {@code feed.timeline.followees-stale-for} ago (default 15 min; FEED_TIMELINE_FOLLOWEES_STALE_FOR):
+ * that is the staleness bound of a degraded page. A follow or unfollow event does not drop the
+ * last known lists (the fresh ones are gone already), so during an outage a follow made just
+ * before it may be missing, or an unfollowed author still shown, for at most that bound.
  */
 @ApplicationScoped
 public class FolloweeCache {
-    private final RelationClient relation;
+    private final GuardedRelation relation;
     private final Cache<Long, Followees> cache;
+    private final Cache<Long, Followees> lastKnown;
     private final ReaderChanges changes;
 
-    public FolloweeCache(@RestClient RelationClient relation, TimelineConfig config, ReaderChanges changes) {
+    public FolloweeCache(GuardedRelation relation, TimelineConfig config, ReaderChanges changes) {
         this.relation = relation;
         this.changes = changes;
         long ttlNanos = config.followeesTtl().toNanos();
         this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfter(jittered(ttlNanos)).build();
+        this.lastKnown = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(config.followeesStaleFor()).build();
     }
 
     /**
@@ -59,7 +67,12 @@ public class FolloweeCache {
         }
         return relation.followees(readerId)
                 .map(raw -> Followees.of(readerId, raw))
-                .invoke(f -> cache.put(readerId, f));
+                .invoke(f -> {
+                    cache.put(readerId, f);
+                    lastKnown.put(readerId, f);
+                })
+                .onFailure(e -> lastKnown.getIfPresent(readerId) != null)
+                .recoverWithItem(() -> lastKnown.getIfPresent(readerId).asStale());
     }
 
     /** Forgets one reader's lists (they followed or unfollowed someone). */
@@ -72,5 +85,11 @@ public class FolloweeCache {
     public void invalidateAll() {
         cache.invalidateAll();
         changes.changedAll();
+    }
+
+    /** Forgets the last known lists too (tests that change the graph wholesale). */
+    public void forgetAll() {
+        cache.invalidateAll();
+        lastKnown.invalidateAll();
     }
 }

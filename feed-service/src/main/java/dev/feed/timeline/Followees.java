@@ -9,11 +9,12 @@ import java.util.Set;
 /**
  * Whom a reader follows, by tier. {@code allowed} (both tiers and the reader) decides whose posts
  * and reposts a page may show; {@code hidden} (blocks both ways, mutes) whose originals it may not
- * show inside a repost.
+ * show inside a repost. {@code stale}: the last known lists, served while relation-service is
+ * unreachable (a page built on them is marked degraded).
  */
-record Followees(List<Long> push, List<Long> pull, Set<Long> allowed, Set<Long> hidden) {
+record Followees(List<Long> push, List<Long> pull, Set<Long> allowed, Set<Long> hidden, boolean stale) {
     Followees(List<Long> push, List<Long> pull, Set<Long> allowed) {
-        this(push, pull, allowed, Set.of());
+        this(push, pull, allowed, Set.of(), false);
     }
 
     /** Whether a page of this reader may show the item: its author is allowed and, for a repost, the original's author not hidden. */
@@ -27,7 +28,12 @@ record Followees(List<Long> push, List<Long> pull, Set<Long> allowed, Set<Long> 
         Set<Long> allowed = new HashSet<>(push);
         allowed.addAll(pull);
         allowed.add(readerId);
-        return new Followees(push, pull, Set.copyOf(allowed));
+        return new Followees(push, pull, Set.copyOf(allowed), Set.of(), false);
+    }
+
+    /** The same lists, known to be the last ones relation-service gave (it is unreachable now). */
+    Followees asStale() {
+        return stale ? this : new Followees(push, pull, allowed, hidden, true);
     }
 
     /**
@@ -37,11 +43,12 @@ record Followees(List<Long> push, List<Long> pull, Set<Long> allowed, Set<Long> 
      */
     Followees without(HiddenAuthors hidden) {
         if (hidden.isEmpty()) {
-            return this;
+            return hidden.stale() ? asStale() : this;
         }
         Set<Long> visible = new HashSet<>(allowed);
         visible.removeAll(hidden.ids());
-        return new Followees(push, pull.stream().filter(a -> !hidden.hides(a)).toList(), Set.copyOf(visible), hidden.ids());
+        return new Followees(push, pull.stream().filter(a -> !hidden.hides(a)).toList(), Set.copyOf(visible), hidden.ids(),
+                stale || hidden.stale());
     }
 
     /** Every author a page of this reader is made of, the reader included. */

@@ -12,15 +12,20 @@ import java.util.Set;
  * inbox keeps receiving (and a rebuild keeps pulling) their posts, and an unmute shows them again
  * with nothing missing.
  */
-record HiddenAuthors(Set<Long> ids) {
-    static final HiddenAuthors NONE = new HiddenAuthors(Set.of());
+record HiddenAuthors(Set<Long> ids, boolean stale) {
+    static final HiddenAuthors NONE = new HiddenAuthors(Set.of(), false);
 
     static HiddenAuthors of(RelationClient.HiddenAuthors raw) {
         Set<Long> ids = new HashSet<>();
         add(ids, raw.blocked());
         add(ids, raw.blockedBy());
         add(ids, raw.muted());
-        return ids.isEmpty() ? NONE : new HiddenAuthors(Set.copyOf(ids));
+        return ids.isEmpty() ? NONE : new HiddenAuthors(Set.copyOf(ids), false);
+    }
+
+    /** The same set, the last one relation-service gave (it is unreachable now). */
+    HiddenAuthors asStale() {
+        return new HiddenAuthors(ids, true);
     }
 
     boolean hides(long authorId) {

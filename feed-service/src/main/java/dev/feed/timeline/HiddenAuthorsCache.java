@@ -2,11 +2,10 @@ package dev.feed.timeline;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.feed.relation.RelationClient;
+import dev.feed.relation.GuardedRelation;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * Each reader's {@link HiddenAuthors} from relation-service, kept like the followee lists
@@ -17,16 +16,23 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  */
 @ApplicationScoped
 public class HiddenAuthorsCache {
-    private final RelationClient relation;
+    private final GuardedRelation relation;
     private final Cache<Long, HiddenAuthors> cache;
+    /**
+     * Served while relation-service is unreachable, within the same bound as the followee lists
+     * ({@code feed.timeline.followees-stale-for}). Unlike those, an invalidation drops it: a block
+     * must never be undone by an outage, so a reader whose set changed gets a 503 rather than it.
+     */
+    private final Cache<Long, HiddenAuthors> lastKnown;
     /** Bumped by every invalidation: a fetch that overlapped one may hold the set from before a block, so it is not kept. */
     private final AtomicLong invalidations = new AtomicLong();
 
     private final ReaderChanges changes;
 
-    public HiddenAuthorsCache(@RestClient RelationClient relation, TimelineConfig config, ReaderChanges changes) {
+    public HiddenAuthorsCache(GuardedRelation relation, TimelineConfig config, ReaderChanges changes) {
         this.relation = relation;
         this.changes = changes;
+        this.lastKnown = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(config.followeesStaleFor()).build();
         this.cache = Caffeine.newBuilder().maximumSize(100_000)
                 .expireAfter(FolloweeCache.<HiddenAuthors>jittered(config.followeesTtl().toNanos())).build();
     }
@@ -38,13 +44,16 @@ public class HiddenAuthorsCache {
         }
         long seen = invalidations.get();
         // Deferred: a client that throws instead of failing its Uni still fails this read's Uni.
-        return Uni.createFrom().deferred(() -> relation.hiddenAuthors(readerId))
+        return relation.hiddenAuthors(readerId)
                 .map(HiddenAuthors::of)
                 .invoke(h -> {
                     if (invalidations.get() == seen) {
                         cache.put(readerId, h);
+                        lastKnown.put(readerId, h);
                     }
-                });
+                })
+                .onFailure(e -> lastKnown.getIfPresent(readerId) != null)
+                .recoverWithItem(() -> lastKnown.getIfPresent(readerId).asStale());
     }
 
     /** Forgets one reader's set (they blocked, muted, unblocked or unmuted someone, or someone blocked them). */
@@ -52,11 +61,18 @@ public class HiddenAuthorsCache {
         invalidations.incrementAndGet();
         cache.invalidate(readerId);
         changes.changed(readerId);
+        lastKnown.invalidate(readerId);
+    }
+
+    /** Forgets the fresh sets only, as their TTL running out would (tests of the degraded read). */
+    void expireFresh() {
+        cache.invalidateAll();
     }
 
     public void invalidateAll() {
         invalidations.incrementAndGet();
         cache.invalidateAll();
         changes.changedAll();
+        lastKnown.invalidateAll();
     }
 }

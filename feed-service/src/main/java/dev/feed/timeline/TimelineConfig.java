@@ -10,6 +10,22 @@ public interface TimelineConfig {
     @WithDefault("PT30S")
     Duration followeesTtl();
 
+    /**
+     * Bounded staleness of a degraded read (FEED_TIMELINE_FOLLOWEES_STALE_FOR): while relation-service
+     * is unreachable, a reader's last known followee lists (and hidden authors) are served if fetched
+     * at most this long ago, the page marked {@code "degraded": true}; older or none: 503. Default: PT15M.
+     */
+    @WithDefault("PT15M")
+    Duration followeesStaleFor();
+
+    /**
+     * Timeline reads answered from Cassandra at once while Redis is down (FEED_TIMELINE_DEGRADED_CONCURRENCY):
+     * the bulkhead that keeps the fallback from becoming an avalanche onto Cassandra; a read beyond it
+     * waits in a queue of the same size, beyond that it gets 503 with Retry-After. Default: 8.
+     */
+    @WithDefault("8")
+    int degradedConcurrency();
+
     /** Topic of relation events whose follow/unfollow invalidates cached followee lists (FEED_TIMELINE_RELATIONS_TOPIC). Default: feed.relations. */
     @WithDefault("feed.relations")
     String relationsTopic();

@@ -81,9 +81,13 @@ public class TimelineResource {
             return answer(readerId, timeline.page(readerId, after, size), null);
         }
         // The conditional read: the page's tag from its refs alone; hydration only when it changed.
-        return tags.unhydrated(readerId, after, size).chain(tag -> PageTags.matches(ifNoneMatch, tag)
-                ? Uni.createFrom().item(notModified(tag))
-                : answer(readerId, timeline.page(readerId, after, size), ifNoneMatch));
+        // Without Redis there are no refs to tag: the page itself, degraded, answers.
+        return tags.unhydrated(readerId, after, size)
+                .map(tag -> PageTags.matches(ifNoneMatch, tag) ? tag : null)
+                .onFailure(TimelineService::redisDown).recoverWithNull()
+                .chain(tag -> tag != null
+                        ? Uni.createFrom().item(notModified(tag))
+                        : answer(readerId, timeline.page(readerId, after, size), ifNoneMatch));
     }
 
     private Uni<Response> answer(long readerId, Uni<PostPage> page, String ifNoneMatch) {

@@ -10,8 +10,13 @@ import dev.feed.post.Cursor;
 import dev.feed.post.PostHydrator;
 import dev.feed.post.PostPage;
 import dev.feed.post.PostView;
+import dev.feed.redis.RedisUnavailableException;
+import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
+import java.time.temporal.ChronoUnit;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,11 +31,25 @@ import java.util.Set;
  * <p>Each source is a {@link Window} that vouches for its posts down to a floor. Candidates above
  * the newest floor come from Redis and memory; if they do not fill the page, the rest continues
  * from Cassandra below that floor, so a timeline never ends early because a cache was trimmed.
+ *
+ * <p>Degraded, not failed (DESIGN "When a dependency fails"): with relation-service unreachable the
+ * page is built on the reader's last known followees ({@link FolloweeCache}); with Redis
+ * unreachable (a call failed or timed out, or its breaker {@value #REDIS_BREAKER} is open) the page
+ * is read from Cassandra alone, at most {@code feed.timeline.degraded-concurrency} such reads at a
+ * time, the same number queued, the rest 503 with Retry-After. Either way the page says
+ * {@code "degraded": true} and {@link DegradedReads} counts it.
  */
 @ApplicationScoped
 public class TimelineService {
     /** Rounds of "fetch more" when hydration dropped deleted or unfollowed posts. */
     private static final int MAX_ROUNDS = 4;
+    /**
+     * Opens when half of the last 20 Redis-path reads found Redis unreachable; for 5 s after, reads go
+     * straight to Cassandra instead of each waiting out the Redis timeout; 2 good reads close it.
+     */
+    public static final String REDIS_BREAKER = "timeline-redis";
+    private static final TypeLiteral<Uni<PostPage>> PAGE = new TypeLiteral<>() {
+    };
 
     private final FolloweeCache followees;
     private final HiddenAuthorsCache hiddenAuthors;
@@ -44,11 +63,22 @@ public class TimelineService {
     private final HotConfig hotConfig;
     private final OutboxConfig outboxConfig;
     private final TierTransitions transitions;
+    private final DegradedReads degraded;
+    private final TypedGuard<Uni<PostPage>> redisBreaker;
+    private final TypedGuard<Uni<PostPage>> cassandraBulkhead;
 
     public TimelineService(FolloweeCache followees, HiddenAuthorsCache hiddenAuthors, HomeInboxStore inbox, InboxRebuilder rebuilder,
             OutboxReader outboxes,
             ArchiveReader archive, HotCache hotCache, PostHydrator hydrator, TimelineConfig config, HotConfig hotConfig,
-            OutboxConfig outboxConfig, TierTransitions transitions) {
+            OutboxConfig outboxConfig, TierTransitions transitions, DegradedReads degraded) {
+        this.degraded = degraded;
+        this.redisBreaker = TypedGuard.create(PAGE).withDescription("timeline read from Redis")
+                .withCircuitBreaker().name(REDIS_BREAKER).failOn(RedisUnavailableException.class)
+                .requestVolumeThreshold(20).failureRatio(0.5).delay(5, ChronoUnit.SECONDS).successThreshold(2).done()
+                .build();
+        this.cassandraBulkhead = TypedGuard.create(PAGE).withDescription("degraded timeline read from Cassandra")
+                .withBulkhead().limit(config.degradedConcurrency()).queueSize(config.degradedConcurrency()).done()
+                .build();
         this.followees = followees;
         this.hiddenAuthors = hiddenAuthors;
         this.inbox = inbox;
@@ -72,9 +102,47 @@ public class TimelineService {
     }
 
     public Uni<PostPage> page(long readerId, Cursor cursor, int limit) {
-        return visibleFollowees(readerId)
-                .chain(f -> collect(readerId, f, cursor, limit, new Page(new ArrayList<>(), new ArrayList<>(), null, true), 1))
+        return visibleFollowees(readerId).chain(f -> fromRedisElseCassandra(readerId, f, cursor, limit).map(page -> {
+            if (f.stale()) {
+                degraded.relation();
+                return page.asDegraded();
+            }
+            return page;
+        }));
+    }
+
+    private Uni<PostPage> fromRedisElseCassandra(long readerId, Followees f, Cursor cursor, int limit) {
+        return redisBreaker.get(() -> fromRedis(readerId, f, cursor, limit))
+                .onFailure(TimelineService::redisDown).recoverWithUni(() -> fromCassandra(readerId, f, cursor, limit));
+    }
+
+    /** Redis did not answer, or its breaker is open: what a read may answer from Cassandra instead. */
+    public static boolean redisDown(Throwable e) {
+        return e instanceof RedisUnavailableException
+                || (e instanceof CircuitBreakerOpenException && e.getMessage() != null && e.getMessage().contains(REDIS_BREAKER));
+    }
+
+    private Uni<PostPage> fromRedis(long readerId, Followees f, Cursor cursor, int limit) {
+        return collect(readerId, f, cursor, limit, new Page(new ArrayList<>(), new ArrayList<>(), null, true), 1)
                 .map(TimelineService::toPostPage);
+    }
+
+    /**
+     * The degraded page: the merged newest posts below the cursor of everyone the page is made of,
+     * straight from Cassandra, hydrated from Cassandra; one round (a deleted post makes the page
+     * shorter, its cursor still goes on). Behind the bulkhead: at most degraded-concurrency at once.
+     */
+    private Uni<PostPage> fromCassandra(long readerId, Followees f, Cursor cursor, int limit) {
+        return cassandraBulkhead.get(() -> archive.newestAcross(f.everyone(readerId), cursor, limit).chain(merged -> {
+            List<Long> ids = merged.refs().stream().map(PostRef::postId).toList();
+            return hydrator.hydrateDurable(ids).map(views -> {
+                List<PostView> items = views.stream().filter(v -> f.allowed().contains(v.author().id())).toList();
+                String next = merged.exhausted() || merged.refs().isEmpty()
+                        ? null : Cursor.after(merged.refs().get(merged.refs().size() - 1)).toString();
+                degraded.redis();
+                return new PostPage(items, next).asDegraded();
+            });
+        }));
     }
 
     /** The reader's followees minus the authors hidden from them (blocks both ways, mutes): both lists cached, fetched together. */

@@ -23,6 +23,8 @@ final class FakeRelation {
     private final Map<Long, Set<Long>> mutes = new ConcurrentHashMap<>();
     final AtomicInteger followeeCalls = new AtomicInteger();
     final AtomicInteger hiddenCalls = new AtomicInteger();
+    /** relation-service stopped: every call fails as the REST client fails on a refused connection. */
+    volatile boolean down;
 
     FakeRelation followPush(long reader, long... authors) {
         for (long a : authors) {
@@ -64,7 +66,9 @@ final class FakeRelation {
 
     RelationClient client() {
         return (RelationClient) Proxy.newProxyInstance(RelationClient.class.getClassLoader(), new Class<?>[] {RelationClient.class},
-                (proxy, method, args) -> switch (method.getName()) {
+                (proxy, method, args) -> down && !method.getDeclaringClass().equals(Object.class)
+                        ? refused(method.getName())
+                        : switch (method.getName()) {
                     case "followees" -> followees((Long) args[0]);
                     case "lookup" -> lookup((RelationClient.LookupRequest) args[0]);
                     case "hiddenAuthors" -> hiddenAuthors((Long) args[0]);
@@ -73,6 +77,13 @@ final class FakeRelation {
                     case "equals" -> proxy == args[0];
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
+    }
+
+    private Uni<?> refused(String call) {
+        if (call.equals("followees")) {
+            followeeCalls.incrementAndGet();
+        }
+        return Uni.createFrom().failure(new jakarta.ws.rs.ProcessingException(new java.net.ConnectException("Connection refused")));
     }
 
     Uni<RelationClient.Followees> followees(long userId) {

@@ -21,6 +21,7 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.Dependent;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,10 +57,13 @@ class Fixture {
     private final FolloweeCache followees;
     private final OutboxReader outboxReader;
     private final HiddenAuthorsCache hiddenAuthors;
+    private final CircuitBreakerMaintenance breakers;
 
     @Inject
     Fixture(PostStore posts, OutboxStore outbox, Redis redis, CqlSession session, CassandraConfig cassandra, InboxConfig inboxConfig,
-            HotCache hotCache, Tombstones tombstones, FolloweeCache followees, OutboxReader outboxReader, HiddenAuthorsCache hiddenAuthors) {
+            HotCache hotCache, Tombstones tombstones, FolloweeCache followees, OutboxReader outboxReader, HiddenAuthorsCache hiddenAuthors,
+            CircuitBreakerMaintenance breakers) {
+        this.breakers = breakers;
         this.outboxReader = outboxReader;
         this.hotCache = hotCache;
         this.tombstones = tombstones;
@@ -73,11 +77,12 @@ class Fixture {
         this.hiddenAuthors = hiddenAuthors;
     }
 
-    /** A fresh fake relation-service for this test, and no followee lists cached from earlier tests. */
+    /** A fresh fake relation-service for this test, no followee lists cached or last known from earlier tests, every breaker closed. */
     FakeRelation freshRelation() {
         FakeRelation relation = new FakeRelation();
         QuarkusMock.installMockForType(relation.client(), RelationClient.class, RestClient.LITERAL);
-        followees.invalidateAll();
+        breakers.resetAll();
+        followees.forgetAll();
         hiddenAuthors.invalidateAll();
         return relation;
     }
