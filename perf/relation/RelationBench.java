@@ -163,7 +163,7 @@ public class RelationBench {
         String issuer = System.getenv().getOrDefault("FEED_JWT_ISSUER", "https://feed.local");
         long now = System.currentTimeMillis() / 1000;
         String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String claims = b64(("{\"iss\":\"" + issuer + "\",\"sub\":\"" + userId + "\",\"upn\":\"" + userId + "\",\"iat\":" + now
+        String claims = b64(("{\"iss\":\"" + issuer + "\",\"aud\":\"" + System.getenv().getOrDefault("FEED_JWT_AUDIENCE", "feed") + "\",\"sub\":\"" + userId + "\",\"upn\":\"" + userId + "\",\"iat\":" + now
                 + ",\"exp\":" + (now + 86_400) + "}").getBytes(StandardCharsets.UTF_8));
         Signature sig = Signature.getInstance("SHA256withRSA");
         sig.initSign(key);

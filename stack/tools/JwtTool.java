@@ -20,6 +20,8 @@ import java.util.Base64;
  */
 public class JwtTool {
     static final String ISSUER = System.getenv().getOrDefault("FEED_JWT_ISSUER", "https://feed.local");
+    /** The services check it (mp.jwt.verify.audiences, FEED_JWT_AUDIENCE). */
+    static final String AUDIENCE = System.getenv().getOrDefault("FEED_JWT_AUDIENCE", "feed");
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -71,7 +73,7 @@ public class JwtTool {
                 .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
         long now = Instant.now().getEpochSecond();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-        String claims = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + userId + "\",\"upn\":\"" + userId
+        String claims = "{\"iss\":\"" + ISSUER + "\",\"aud\":\"" + AUDIENCE + "\",\"sub\":\"" + userId + "\",\"upn\":\"" + userId
                 + "\",\"iat\":" + now + ",\"exp\":" + (now + ttlSeconds) + ",\"jti\":\"" + java.util.UUID.randomUUID() + "\"}";
         String signingInput = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(claims.getBytes(StandardCharsets.UTF_8));
         Signature sig = Signature.getInstance("SHA256withRSA");

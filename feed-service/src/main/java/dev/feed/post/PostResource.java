@@ -6,6 +6,7 @@ import dev.feed.author.AuthorDirectory;
 import dev.feed.hotcache.PostRef;
 import dev.feed.problem.Problem;
 import dev.feed.problem.ProblemException;
+import dev.feed.problem.Text;
 import dev.feed.publish.PublishService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -20,7 +21,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +47,7 @@ public class PostResource {
     static final int MAX_TEXT_CODE_POINTS = 500;
     static final int MAX_IDEMPOTENCY_KEY = 64;
     static final String ID_PATTERN = "^[1-9][0-9]{0,18}$";
+    private static final java.util.regex.Pattern CANONICAL_ID = java.util.regex.Pattern.compile(ID_PATTERN);
 
     private final Caller caller;
     private final PublishService publisher;
@@ -54,9 +55,11 @@ public class PostResource {
     private final PostsAfter postsAfter;
     private final PostHydrator hydrator;
     private final AuthorDirectory authors;
+    private final LocationConfig config;
 
     public PostResource(Caller caller, PublishService publisher, PostStore posts, PostHydrator hydrator, AuthorDirectory authors,
-            PostsAfter postsAfter) {
+            PostsAfter postsAfter, LocationConfig config) {
+        this.config = config;
         this.postsAfter = postsAfter;
         this.caller = caller;
         this.publisher = publisher;
@@ -110,7 +113,9 @@ public class PostResource {
         return publisher.publish(authorId, text, key)
                 .chain(post -> authors.authors(List.of(post.authorId()))
                         .map(byId -> PostView.of(post, byId.getOrDefault(post.authorId(), Author.unknown(post.authorId())))))
-                .map(view -> Response.created(URI.create("/v1/posts/" + view.id())).entity(view).build());
+                // Set as a header, not Response.created(): that resolves the path against the request's Host header.
+                .map(view -> Response.status(Response.Status.CREATED)
+                        .header("Location", config.publicUrl().orElse("") + "/v1/posts/" + view.id()).entity(view).build());
     }
 
     @GET
@@ -170,7 +175,8 @@ public class PostResource {
                     PostView view = PostView.repost(r.repost(), byId.getOrDefault(r.repost().authorId(),
                             Author.unknown(r.repost().authorId())), original);
                     return r.created()
-                            ? Response.created(URI.create("/v1/posts/" + view.id())).entity(view).build()
+                            ? Response.status(Response.Status.CREATED)
+                                    .header("Location", config.publicUrl().orElse("") + "/v1/posts/" + view.id()).entity(view).build()
                             : Response.ok(view).build();
                 }));
     }
@@ -254,10 +260,7 @@ public class PostResource {
         if (request == null || request.text() == null) {
             throw ProblemException.badRequest("text: is required");
         }
-        String text = request.text();
-        if (text.isBlank()) {
-            throw ProblemException.badRequest("text: must not be blank");
-        }
+        String text = Text.requireVisible("text", request.text(), true);
         int codePoints = text.codePointCount(0, text.length());
         if (codePoints > MAX_TEXT_CODE_POINTS) {
             throw ProblemException.badRequest("text: must be at most " + MAX_TEXT_CODE_POINTS + " characters (Unicode code points), got " + codePoints);
@@ -272,17 +275,17 @@ public class PostResource {
         if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY) {
             throw ProblemException.badRequest("Idempotency-Key header must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
         }
-        return Optional.of(key);
+        return Optional.of(Text.requireEncodable("Idempotency-Key header", key, false));
     }
 
+    /** Canonical decimal only: Long.parseLong would also take "+7", "007" and other spellings of one id. */
     static long parseId(String raw, String what) {
         try {
-            long id = Long.parseLong(raw);
-            if (id > 0) {
-                return id;
+            if (raw != null && CANONICAL_ID.matcher(raw).matches()) {
+                return Long.parseLong(raw);
             }
         } catch (NumberFormatException ignored) {
-            // reported below
+            // over Long.MAX_VALUE: reported below
         }
         throw ProblemException.badRequest(what + " must be a positive 64-bit decimal number, got '" + raw + "'");
     }

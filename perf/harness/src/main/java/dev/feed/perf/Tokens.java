@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** RS256 tokens for many users, signed with the local stack's key (.local/keys), cached per user. */
 public final class Tokens {
+    /** The audience the services check (FEED_JWT_AUDIENCE). */
+    private static final String AUDIENCE = System.getenv().getOrDefault("FEED_JWT_AUDIENCE", "feed");
     private final PrivateKey key;
     private final String issuer;
     private final Map<Long, String> cache = new ConcurrentHashMap<>();
@@ -41,7 +43,7 @@ public final class Tokens {
         try {
             long now = Instant.now().getEpochSecond();
             String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
-            String claims = b64("{\"iss\":\"" + issuer + "\",\"sub\":\"" + userId + "\",\"upn\":\"" + userId + "\",\"iat\":" + now
+            String claims = b64("{\"iss\":\"" + issuer + "\",\"aud\":\"" + AUDIENCE + "\",\"sub\":\"" + userId + "\",\"upn\":\"" + userId + "\",\"iat\":" + now
                     + ",\"exp\":" + (now + 86_400) + "}");
             Signature sig = Signature.getInstance("SHA256withRSA");
             sig.initSign(key);

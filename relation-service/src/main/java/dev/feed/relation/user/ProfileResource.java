@@ -3,12 +3,14 @@ package dev.feed.relation.user;
 import dev.feed.relation.RelationApi;
 import dev.feed.relation.problem.Problem;
 import dev.feed.relation.problem.ProblemException;
+import dev.feed.relation.problem.Text;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.quarkus.security.Authenticated;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -35,6 +37,7 @@ import org.hibernate.exception.ConstraintViolationException;
 @SecurityRequirement(name = RelationApi.JWT)
 @APIResponse(responseCode = "401", ref = RelationApi.UNAUTHORIZED)
 public class ProfileResource {
+    private static final java.util.regex.Pattern HANDLE = java.util.regex.Pattern.compile("[a-z0-9_]{3,30}");
     private final Caller caller;
 
     public ProfileResource(Caller caller) {
@@ -44,6 +47,7 @@ public class ProfileResource {
     /** Creates or updates the caller's profile. */
     @PUT
     @Path("/me")
+    @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
     @WithTransaction
     @Operation(summary = "Create or update the caller's profile",
@@ -54,7 +58,7 @@ public class ProfileResource {
     @APIResponse(responseCode = "200", description = "The caller's profile as stored.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Profile.class)))
     @APIResponse(responseCode = "400", description = "No body, malformed JSON, an unknown field, a handle that is not 3 to 30 of"
-            + " [a-z0-9_], or a blank display name (or over 100 characters). The detail names the field.",
+            + " [a-z0-9_], or a display name that is blank to a reader (only spaces, invisible or control characters), holds a NUL or a lone surrogate, or is over 100 characters. The detail names the field.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "bad handle", value = "{\"type\": \"https://feed.dev/problems/bad-request\","
                             + " \"title\": \"Bad request\", \"status\": 400, \"detail\": \"handle: must be 3 to 30 of [a-z0-9_]\"}")))
@@ -64,12 +68,14 @@ public class ProfileResource {
     @APIResponse(responseCode = "415", ref = RelationApi.UNSUPPORTED_MEDIA_TYPE)
     public Uni<Profile> putMe(@Valid @NotNull(message = "a JSON body is required") ProfileRequest request) {
         long id = caller.id();
+        // @NotBlank passes a name of zero-width spaces; PostgreSQL refuses a NUL (that was a 500)
+        String displayName = Text.requireVisible("displayName", request.displayName(), false).strip();
         return User.<User>findById(id)
                 .chain(existing -> {
                     User user = existing != null ? existing : new User();
                     user.id = id;
                     user.handle = request.handle();
-                    user.displayName = request.displayName().strip();
+                    user.displayName = displayName;
                     user.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
                     return user.<User>persistAndFlush();
                 })
@@ -108,11 +114,18 @@ public class ProfileResource {
     @Operation(summary = "A user's profile by handle")
     @APIResponse(responseCode = "200", description = "The profile.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Profile.class)))
-    // Any string is looked up as it is: a handle that could never exist is simply not found, so no 400.
+    // A handle that could never exist is simply not found (without a query), so no 400 for it; only text
+    // no handle can hold (NUL, controls, lone surrogates) is a 400.
+    @APIResponse(responseCode = "400", description = "The handle holds a NUL, a control character or a lone surrogate.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No user has this handle.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Profile> byHandle(@Parameter(description = "The handle, exactly (handles are lower case).", example = "ada")
             @PathParam("handle") String handle) {
+        Text.requireEncodable("handle", handle, false); // a NUL reached PostgreSQL and came back a 500
+        if (!HANDLE.matcher(handle).matches()) {
+            return Uni.createFrom().failure(ProblemException.notFound("no user with handle '" + handle + "'"));
+        }
         return User.<User>find("handle", handle).firstResult()
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("no user with handle '" + handle + "'"))
                 .map(Profile::of);
