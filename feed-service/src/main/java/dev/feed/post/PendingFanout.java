@@ -2,6 +2,16 @@ package dev.feed.post;
 
 import java.time.Instant;
 
-/** A post whose fanout task ("publish" or "delete") is not yet acknowledged by Kafka. */
-public record PendingFanout(int shard, long postId, long authorId, Instant createdAt, String kind, long writeTimeMicros) {
+/**
+ * A post whose fanout task ("publish" or "delete") is not yet acknowledged by Kafka, stored in
+ * the 10-second {@code bucket} (epoch millis of its start) holding its write time; {@link #LEGACY}
+ * for a record of the pre-bucket {@code pending_fanout} table, which the relay still drains.
+ */
+public record PendingFanout(long bucket, int shard, long postId, long authorId, Instant createdAt, String kind, long writeTimeMicros) {
+    /** The bucket value of a record read from the V001 {@code pending_fanout} table. */
+    public static final long LEGACY = -1;
+
+    public boolean legacy() {
+        return bucket == LEGACY;
+    }
 }
