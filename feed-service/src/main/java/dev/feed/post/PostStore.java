@@ -3,6 +3,7 @@ package dev.feed.post;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -40,10 +41,22 @@ public class PostStore {
     }
 
     /** With a clock of its own: tests run a store whose clock lags another's. */
-    PostStore(CqlSession session, CassandraConfig config, java.util.function.LongSupplier clockMillis) {
+    public PostStore(CqlSession session, CassandraConfig config, java.util.function.LongSupplier clockMillis) {
         this.session = session;
         this.config = config;
         this.clockMillis = clockMillis;
+    }
+
+    /**
+     * Width of a pending-fanout bucket. Fixed, not configured: the relay steps from bucket to
+     * bucket by it, so a different width would leave records written under the old one unread.
+     */
+    public static final long PENDING_BUCKET_MILLIS = 10_000;
+
+    /** The pending-fanout bucket (start, epoch millis) holding a record written at {@code writeTimeMicros}. */
+    public static long pendingBucketOf(long writeTimeMicros) {
+        long millis = Math.floorDiv(writeTimeMicros, 1000L);
+        return millis - Math.floorMod(millis, PENDING_BUCKET_MILLIS);
     }
 
     /** Month bucket (yyyymm) of an author partition in {@code posts_by_author}. */
@@ -55,7 +68,8 @@ public class PostStore {
     /**
      * Writes the post, its by-author row, its bucket and its pending-fanout record in one logged
      * batch: Cassandra's batchlog makes the four land together or not at all, so a post is never
-     * durable without the record that guarantees its fanout.
+     * durable without the record that guarantees its fanout. The record goes to the bucket of the
+     * batch's write time, the one the relay reaches in time order.
      */
     public Uni<PendingFanout> insertWithPendingFanout(Post post, int pendingShard) {
         Prepared p = prepared();
@@ -66,14 +80,15 @@ public class PostStore {
                 p.insertPost.bind(post.id(), post.authorId(), post.text(), post.createdAt(), repostOf),
                 p.insertByAuthor.bind(post.authorId(), bucket, post.createdAt(), post.id(), post.text(), repostOf),
                 p.insertBucket.bind(post.authorId(), bucket),
-                p.insertPending.bind(pendingShard, post.id(), post.authorId(), post.createdAt(), "publish", repostOf))
+                p.insertPending.bind(pendingBucketOf(writeTime), pendingShard, post.id(), post.authorId(), post.createdAt(), "publish",
+                        repostOf))
                 .setQueryTimestamp(writeTime);
         if (post.isRepost()) {
             // listed under its original in the same batch: a delete of the original finds every repost that exists
             batch = batch.add(p.insertRepostOf.bind(post.repostOf(), post.id(), post.authorId()));
         }
-        return run(batch).replaceWith(new PendingFanout(pendingShard, post.id(), post.authorId(), post.createdAt(), "publish", writeTime,
-                post.repostOf()));
+        return run(batch).replaceWith(new PendingFanout(pendingBucketOf(writeTime), pendingShard, post.id(), post.authorId(),
+                post.createdAt(), "publish", writeTime, post.repostOf()));
     }
 
     public Uni<Optional<Post>> find(long id) {
@@ -129,24 +144,36 @@ public class PostStore {
      * stamped by a clock lagging the publishing instance's would lose to the publish: the
      * {@code posts_by_author} row would stay, and the "delete" pending record would be shadowed by
      * the publish record's (older-looking, really earlier) row and its removal.
+     *
+     * <p>The delete's pending record goes to the bucket of its own write time; the publish's record,
+     * if still pending, is removed from its bucket (the publish's write time names it) in the same
+     * batch: the relay must not re-dispatch a publish after the delete, which would push a deleted
+     * post into inboxes again.
      */
     public Uni<PendingFanout> tombstone(Stored stored, Instant deletedAt, int pendingShard) {
         Prepared p = prepared();
         Post post = stored.post();
         long writeTime = writeTimeMicrosAfter(stored.writeTimeMicros());
         Long repostOf = post.isRepost() ? post.repostOf() : null;
-        BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED,
+        long publishBucket = pendingBucketOf(stored.writeTimeMicros());
+        long deleteBucket = pendingBucketOf(writeTime);
+        List<BatchableStatement<?>> writes = new ArrayList<>(List.of(
                 p.markDeleted.bind(deletedAt, post.id()),
                 p.deleteByAuthor.bind(post.authorId(), bucketOf(post.createdAt()), post.createdAt(), post.id()),
-                p.insertPending.bind(pendingShard, post.id(), post.authorId(), post.createdAt(), "delete", repostOf))
-                .setQueryTimestamp(writeTime);
+                p.insertPending.bind(deleteBucket, pendingShard, post.id(), post.authorId(), post.createdAt(), "delete", repostOf)));
+        if (publishBucket != deleteBucket) {
+            // In the same bucket the insert overwrites the publish record; a delete of the same row
+            // at the same timestamp would win over the insert and erase the delete's record.
+            writes.add(p.deletePendingAt.bind(publishBucket, pendingShard, post.id()));
+        }
         if (post.isRepost()) {
             // an unrepost frees the (user, original) slot: reposting again makes a new repost
-            batch = batch.add(p.deleteRepostByUser.bind(post.authorId(), post.repostOf()))
-                    .add(p.deleteRepostOf.bind(post.repostOf(), post.id()));
+            writes.add(p.deleteRepostByUser.bind(post.authorId(), post.repostOf()));
+            writes.add(p.deleteRepostOf.bind(post.repostOf(), post.id()));
         }
-        return run(batch).replaceWith(new PendingFanout(pendingShard, post.id(), post.authorId(), post.createdAt(), "delete", writeTime,
-                post.repostOf()));
+        BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED, writes).setQueryTimestamp(writeTime);
+        return run(batch).replaceWith(new PendingFanout(deleteBucket, pendingShard, post.id(), post.authorId(),
+                post.createdAt(), "delete", writeTime, post.repostOf()));
     }
 
     /**
@@ -174,16 +201,67 @@ public class PostStore {
                 row -> out.add(new RepostRef(row.getLong("repost_id"), row.getLong("reposter_id")))).replaceWith(out);
     }
 
-    /** The pending fanouts of one shard (the relay's scan). */
-    public Uni<List<PendingFanout>> pending(int shard) {
-        return run(prepared().selectPending.bind(shard)).map(rs -> {
+    /** Up to {@code max} pending records of one bucket of one shard; {@code complete}: the bucket holds no more. */
+    public record PendingPage(List<PendingFanout> records, boolean complete) {
+    }
+
+    /**
+     * The pending records of one bucket of one shard, up to {@code max}, in pages of at most 1,000
+     * rows (each page one round trip; the rows deleted since are tombstones the page skips).
+     */
+    public Uni<PendingPage> pendingIn(long bucket, int shard, int max) {
+        Statement<?> query = prepared().selectPendingIn.bind(bucket, shard).setPageSize(Math.max(1, Math.min(max, 1000)));
+        return run(query).chain(rs -> collectPending(rs, bucket, shard, max, new ArrayList<>()));
+    }
+
+    private Uni<PendingPage> collectPending(AsyncResultSet rs, long bucket, int shard, int max, List<PendingFanout> acc) {
+        for (Row row : rs.currentPage()) {
+            if (acc.size() >= max) {
+                return Uni.createFrom().item(new PendingPage(acc, false));
+            }
+            acc.add(toPending(row, bucket, shard));
+        }
+        if (!rs.hasMorePages()) {
+            return Uni.createFrom().item(new PendingPage(acc, true));
+        }
+        if (acc.size() >= max) {
+            return Uni.createFrom().item(new PendingPage(acc, false));
+        }
+        return Uni.createFrom().completionStage(rs.fetchNextPage()).chain(next -> collectPending(next, bucket, shard, max, acc));
+    }
+
+    /**
+     * Up to 1,000 records of one shard of the V001 {@code pending_fanout} table, which no write
+     * uses any more: what an earlier version left there (see {@code PendingFanoutRelay}).
+     */
+    public Uni<List<PendingFanout>> legacyPending(int shard) {
+        return run(prepared().selectLegacyPending.bind(shard)).map(rs -> {
             List<PendingFanout> out = new ArrayList<>();
             for (Row row : rs.currentPage()) {
-                out.add(new PendingFanout(shard, row.getLong("post_id"), row.getLong("author_id"),
-                        row.getInstant("created_at"), row.getString("kind"), row.getLong("wt"), row.getLong("repost_of")));
+                out.add(toPending(row, PendingFanout.LEGACY, shard));
             }
             return out;
         });
+    }
+
+    private static PendingFanout toPending(Row row, long bucket, int shard) {
+        return new PendingFanout(bucket, shard, row.getLong("post_id"), row.getLong("author_id"), row.getInstant("created_at"),
+                row.getString("kind"), row.getLong("wt"), row.getLong("repost_of"));
+    }
+
+    /** Per shard, the first bucket the relay has not shown to be drained; shards never checkpointed are absent. */
+    public Uni<Map<Integer, Long>> relayCheckpoints() {
+        return run(prepared().selectCheckpoints.bind()).map(rs -> {
+            Map<Integer, Long> out = new HashMap<>();
+            for (Row row : rs.currentPage()) {
+                out.put(row.getInt("shard"), row.getLong("next_bucket"));
+            }
+            return out;
+        });
+    }
+
+    public Uni<Void> saveRelayCheckpoint(int shard, long nextBucket) {
+        return run(prepared().upsertCheckpoint.bind(shard, nextBucket, Instant.ofEpochMilli(clockMillis.getAsLong()))).replaceWithVoid();
     }
 
     /**
@@ -192,7 +270,10 @@ public class PostStore {
      * that was requested meanwhile): no lightweight transaction needed.
      */
     public Uni<Void> donePending(PendingFanout pending) {
-        return run(prepared().deletePending.bind(pending.writeTimeMicros(), pending.shard(), pending.postId())).replaceWithVoid();
+        Statement<?> delete = pending.legacy()
+                ? prepared().deleteLegacyPending.bind(pending.writeTimeMicros(), pending.shard(), pending.postId())
+                : prepared().deletePending.bind(pending.writeTimeMicros(), pending.bucket(), pending.shard(), pending.postId());
+        return run(delete).replaceWithVoid();
     }
 
     private final java.util.concurrent.atomic.AtomicLong lastWriteTime = new java.util.concurrent.atomic.AtomicLong();
@@ -363,8 +444,13 @@ public class PostStore {
         final PreparedStatement reserveKey;
         final PreparedStatement markDeleted;
         final PreparedStatement deleteByAuthor;
-        final PreparedStatement selectPending;
+        final PreparedStatement selectPendingIn;
         final PreparedStatement deletePending;
+        final PreparedStatement deletePendingAt;
+        final PreparedStatement selectLegacyPending;
+        final PreparedStatement deleteLegacyPending;
+        final PreparedStatement selectCheckpoints;
+        final PreparedStatement upsertCheckpoint;
         final PreparedStatement selectBuckets;
         final PreparedStatement selectByAuthor;
         final PreparedStatement selectByAuthorBefore;
@@ -382,14 +468,22 @@ public class PostStore {
             insertPost = s.prepare("INSERT INTO " + ks + ".posts (id, author_id, text, created_at, repost_of) VALUES (?, ?, ?, ?, ?)");
             insertByAuthor = s.prepare("INSERT INTO " + ks + ".posts_by_author (author_id, bucket, created_at, id, text, repost_of) VALUES (?, ?, ?, ?, ?, ?)");
             insertBucket = s.prepare("INSERT INTO " + ks + ".author_buckets (author_id, bucket) VALUES (?, ?)");
-            insertPending = s.prepare("INSERT INTO " + ks + ".pending_fanout (shard, post_id, author_id, created_at, kind, repost_of) VALUES (?, ?, ?, ?, ?, ?)");
+            insertPending = s.prepare("INSERT INTO " + ks + ".pending_fanouts_by_bucket (bucket, shard, post_id, author_id, created_at, kind, repost_of)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)");
             selectPost = s.prepare("SELECT id, author_id, text, created_at, deleted_at, repost_of FROM " + ks + ".posts WHERE id = ?");
             selectPostWithWriteTime = s.prepare("SELECT id, author_id, text, created_at, deleted_at, repost_of, WRITETIME(created_at) AS wt FROM " + ks + ".posts WHERE id = ?");
             reserveKey = s.prepare("INSERT INTO " + ks + ".idempotency_keys (author_id, idem_key, post_id) VALUES (?, ?, ?) IF NOT EXISTS");
             markDeleted = s.prepare("UPDATE " + ks + ".posts SET deleted_at = ? WHERE id = ?");
             deleteByAuthor = s.prepare("DELETE FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND created_at = ? AND id = ?");
-            selectPending = s.prepare("SELECT post_id, author_id, created_at, kind, repost_of, WRITETIME(kind) AS wt FROM " + ks + ".pending_fanout WHERE shard = ? LIMIT 1000");
-            deletePending = s.prepare("DELETE FROM " + ks + ".pending_fanout USING TIMESTAMP ? WHERE shard = ? AND post_id = ?");
+            selectPendingIn = s.prepare("SELECT post_id, author_id, created_at, kind, repost_of, WRITETIME(kind) AS wt FROM " + ks
+                    + ".pending_fanouts_by_bucket WHERE bucket = ? AND shard = ?");
+            deletePending = s.prepare("DELETE FROM " + ks + ".pending_fanouts_by_bucket USING TIMESTAMP ? WHERE bucket = ? AND shard = ? AND post_id = ?");
+            deletePendingAt = s.prepare("DELETE FROM " + ks + ".pending_fanouts_by_bucket WHERE bucket = ? AND shard = ? AND post_id = ?");
+            selectLegacyPending = s.prepare("SELECT post_id, author_id, created_at, kind, repost_of, WRITETIME(kind) AS wt FROM " + ks
+                    + ".pending_fanout WHERE shard = ? LIMIT 1000");
+            deleteLegacyPending = s.prepare("DELETE FROM " + ks + ".pending_fanout USING TIMESTAMP ? WHERE shard = ? AND post_id = ?");
+            selectCheckpoints = s.prepare("SELECT shard, next_bucket FROM " + ks + ".pending_fanout_checkpoints");
+            upsertCheckpoint = s.prepare("INSERT INTO " + ks + ".pending_fanout_checkpoints (shard, next_bucket, updated_at) VALUES (?, ?, ?)");
             selectBuckets = s.prepare("SELECT bucket FROM " + ks + ".author_buckets WHERE author_id = ? AND bucket <= ?");
             selectByAuthor = s.prepare("SELECT id, text, created_at, repost_of FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? LIMIT ?");
             // A tuple bound on the clustering key is exact for equal-millisecond posts: (ms, id) < (cursor).

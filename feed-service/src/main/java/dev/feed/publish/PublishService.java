@@ -205,16 +205,17 @@ public class PublishService {
 
     /** The request waits for the dispatch only so long: a slow or absent Kafka is the relay's job, not the caller's. */
     private Uni<Void> dispatchWithinRequest(PendingFanout pending, String eventType, Context trace) {
-        return dispatch(pending, eventType, trace).ifNoItem().after(config.dispatchTimeout()).recoverWithItem((Void) null);
+        return dispatch(pending, eventType, trace).replaceWithVoid().ifNoItem().after(config.dispatchTimeout()).recoverWithItem((Void) null);
     }
 
     /**
      * Outbox write, the author's own inbox (delivery to self), then the Kafka event, then the
      * pending record goes. Never fails: whatever does not happen now is left pending for the relay
      * (both Redis writes are idempotent). The event carries {@code trace}, so the fanout-worker's
-     * spans join that trace.
+     * spans join that trace. True when Kafka acknowledged and the record is gone; false when it
+     * stays pending (the relay then stops at its bucket).
      */
-    public Uni<Void> dispatch(PendingFanout pending, String eventType, Context trace) {
+    public Uni<Boolean> dispatch(PendingFanout pending, String eventType, Context trace) {
         Post post = new Post(pending.postId(), pending.authorId(), null, pending.createdAt(), null, pending.repostOf());
         PostRef ref = new PostRef(post.id(), post.createdAtMillis());
         boolean deletion = PostEvent.DELETED.equals(eventType);
@@ -223,10 +224,11 @@ public class PublishService {
                 .chain(() -> deletion ? inbox.removeOwn(post.authorId(), post.id()) : inbox.pushOwn(post.authorId(), ref))
                 .chain(() -> events.send(PostEvent.of(eventType, post), trace))
                 .chain(() -> posts.donePending(pending))
-                .onFailure().recoverWithUni(e -> {
+                .replaceWith(true)
+                .onFailure().recoverWithItem(e -> {
                     dispatchDeferred.increment();
                     LOG.warnf("fanout dispatch of post %d deferred to the relay: %s", post.id(), e.toString());
-                    return Uni.createFrom().voidItem();
+                    return false;
                 });
     }
 

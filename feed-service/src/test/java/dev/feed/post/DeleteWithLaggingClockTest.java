@@ -46,7 +46,7 @@ class DeleteWithLaggingClockTest {
         List<Long> listed = lagging.byAuthor(author, null, 10).await().indefinitely().stream().map(Post::id).toList();
         assertThat(listed).as("gone from posts_by_author").doesNotContain(id);
         assertThat(lagging.find(id).await().indefinitely().orElseThrow().deleted()).isTrue();
-        assertThat(lagging.pending(shard).await().indefinitely())
+        assertThat(lagging.pendingIn(deleted.bucket(), shard, 10_000).await().indefinitely().records())
                 .as("the delete's pending record outlives the publish record's removal")
                 .anySatisfy(p -> {
                     assertThat(p.postId()).isEqualTo(id);

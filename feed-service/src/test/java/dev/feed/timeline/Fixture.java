@@ -51,7 +51,7 @@ class Fixture {
     final AtomicLong clock = new AtomicLong(System.currentTimeMillis() - 3_600_000L);
     private final SnowflakeIds ids = new SnowflakeIds(ThreadLocalRandom.current().nextInt(1024), clock::get);
 
-    /** Above any configured shard count, so the pending-fanout relay never reads it. */
+    /** Above any configured shard count: the pending-fanout relay reads shards 0..FEED_PENDING_SHARDS-1 only. */
     private static final int FIXTURE_PENDING_SHARD = 100_000;
 
     private final FolloweeCache followees;
@@ -111,14 +111,17 @@ class Fixture {
     }
 
     /**
-     * Only in Cassandra: as after a Redis loss. Its pending-fanout record goes to a shard no relay
-     * scans: thousands of these (a reader of 5,000 followees) in a real shard would fill the relay's
-     * page of that shard and hide the records the relay tests look for.
+     * Only in Cassandra: as after a Redis loss. The post is written as publish writes it, with its
+     * pending-fanout record, which is then dropped as an acknowledged dispatch drops it: a relay
+     * must not finish this "publish" (it would push the post into the outbox and the author's inbox,
+     * undoing the Redis loss the test set up). The record goes to a shard no relay reads, so not even
+     * the app's scheduled relay can pick it up between the write and its removal.
      */
     PostRef durable(long author) {
         long id = ids.next();
         Instant at = SnowflakeIds.instantOf(id);
-        posts.insertWithPendingFanout(new Post(id, author, "post " + id, at, null), FIXTURE_PENDING_SHARD).await().indefinitely();
+        posts.insertWithPendingFanout(new Post(id, author, "post " + id, at, null), FIXTURE_PENDING_SHARD)
+                .chain(posts::donePending).await().indefinitely();
         return new PostRef(id, at.toEpochMilli());
     }
 
