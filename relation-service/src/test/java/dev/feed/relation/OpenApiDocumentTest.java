@@ -45,7 +45,8 @@ class OpenApiDocumentTest {
             new Endpoint("PUT", "/v1/users/me", codes(200, 401, 409), codes(400, 413, 415)),
             // 400 for an id that is not a number, 404 for an unknown one: DESIGN.md gives only the 200 body.
             new Endpoint("GET", "/v1/users/{id}", codes(200, 401), codes(400, 404)),
-            new Endpoint("GET", "/v1/users/by-handle/{handle}", codes(200, 401), codes(404)),
+            // 400: a handle holding NUL, a control character or a lone surrogate (issue 15, bad input never 5xx).
+            new Endpoint("GET", "/v1/users/by-handle/{handle}", codes(200, 401), codes(400, 404)),
             // 409: the caller has no profile yet (README); an edge from a user who does not exist would be a ghost.
             new Endpoint("PUT", "/v1/users/me/following/{id}", codes(204, 400, 401, 403, 404), codes(409)),
             new Endpoint("DELETE", "/v1/users/me/following/{id}", codes(204, 401), codes(400)),
