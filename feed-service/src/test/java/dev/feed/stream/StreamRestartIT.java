@@ -220,7 +220,7 @@ class StreamRestartIT {
         long now = Instant.now().getEpochSecond();
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String header = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String claims = b64.encodeToString(("{\"iss\":\"https://feed.local\",\"sub\":\"" + userId + "\",\"upn\":\"" + userId
+        String claims = b64.encodeToString(("{\"iss\":\"https://feed.local\",\"aud\":\"feed\",\"sub\":\"" + userId + "\",\"upn\":\"" + userId
                 + "\",\"iat\":" + now + ",\"exp\":" + (now + 900) + "}").getBytes(StandardCharsets.UTF_8));
         Signature sig = Signature.getInstance("SHA256withRSA");
         sig.initSign(key);
