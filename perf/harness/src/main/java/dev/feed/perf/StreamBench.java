@@ -107,10 +107,12 @@ public final class StreamBench {
     private void latency(List<Long> readers, int pushReaders, long pushAuthor, long pullAuthor, int posts) throws Exception {
         Map<Long, Map<Long, Long>> arrivals = new ConcurrentHashMap<>(); // postId -> reader -> nanos
         List<Stream> streams = new ArrayList<>();
+        double openBefore = metric("feed_stream_open");
         for (long r : readers) {
             streams.add(open(r, (postId, at) -> arrivals.computeIfAbsent(postId, k -> new ConcurrentHashMap<>()).putIfAbsent(r, at)));
         }
-        Thread.sleep(3_000);
+        // every stream registered on the instance before the first post (else its replay, not the live path, is timed)
+        pollUntil(() -> metric("feed_stream_open") - openBefore >= readers.size(), Duration.ofSeconds(60));
         Map<Long, Long> sentAt = new ConcurrentHashMap<>();
         Map<Long, Boolean> byPush = new ConcurrentHashMap<>();
         Histogram publishRoundTrip = new Histogram(60_000_000_000L, 3);
@@ -122,9 +124,11 @@ public final class StreamBench {
             long id = post.path("id").asLong();
             sentAt.put(id, t0);
             byPush.put(id, author == pushAuthor);
-            Thread.sleep(250);
+            Thread.sleep(250); // the pace of publishing, not a wait
         }
-        Thread.sleep(5_000);
+        long pushPosts = byPush.values().stream().filter(b -> b).count();
+        long expected = pushPosts * pushReaders + (sentAt.size() - pushPosts) * readers.size();
+        pollUntil(() -> arrivals.values().stream().mapToLong(Map::size).sum() >= expected, Duration.ofSeconds(30));
         streams.forEach(Stream::close);
         Histogram push = new Histogram(60_000_000_000L, 3);
         Histogram pull = new Histogram(60_000_000_000L, 3);
@@ -176,10 +180,7 @@ public final class StreamBench {
         for (long u : users) {
             streams.add(open(u, (p, t) -> { }));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (metric("feed_stream_open") - openBefore < held && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-        }
+        pollUntil(() -> metric("feed_stream_open") - openBefore >= held, Duration.ofSeconds(120));
         double open = metric("feed_stream_open") - openBefore;
         long heapAfter = heapAfterGc();
         long rssAfter = rss();
@@ -353,6 +354,14 @@ public final class StreamBench {
             throw new IllegalStateException(e);
         } finally {
             pool.shutdown();
+        }
+    }
+
+    /** Polls every 100 ms until {@code done} holds or {@code limit} passes (what is missing then is reported as missing). */
+    private static void pollUntil(java.util.function.BooleanSupplier done, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
         }
     }
 
