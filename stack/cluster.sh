@@ -93,6 +93,8 @@ redis_formed() {
 
 redis_cluster_up() {
   local n hosts=()
+  # redis-server and redis-cli from Debian packages if missing, as the single-node stack does
+  bash "$FEED_ROOT/stack/redis.sh" install
   for n in "${REDIS_NODES[@]}"; do redis_start "$n"; done
   for n in "${REDIS_NODES[@]}"; do wait_for "$n" 30 redis_ping "$n"; hosts+=("127.0.0.1:$(redis_port "$n")"); done
   if ! rcli "$REDIS_PORT" cluster info | grep -q 'cluster_known_nodes:6'; then
@@ -159,7 +161,8 @@ kafka_ready() {
 }
 
 kafka_wait() {
-  wait_for "$1" 120 kafka_ready "$1" && is_running "$1" || die "$1 did not start (log: $FEED_LOG_DIR/$1.log)"
+  # 300 s: on the shared 2-core machine (load 40+) a restarted broker took 174 s to log "started"
+  wait_for "$1" 300 kafka_ready "$1" && is_running "$1" || die "$1 did not start (log: $FEED_LOG_DIR/$1.log)"
 }
 
 # ---------------------------------------------------------------- Cassandra

@@ -67,7 +67,15 @@ public final class Chaos {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        int status = new Chaos(quick).run();
+        int status;
+        try {
+            status = new Chaos(quick).run();
+        } catch (Exception | Error e) {
+            // The workload's threads are not daemons: without the exit a failed step (a node that
+            // did not come back) left the JVM running the workload forever.
+            e.printStackTrace();
+            status = 2;
+        }
         System.exit(status);
     }
 
