@@ -227,7 +227,8 @@ cass_all_un() {
 }
 
 cass_wait() {
-  wait_for "$1" 180 cass_cql "$1" && is_running "$1" || die "$1 did not start (log: $FEED_LOG_DIR/$1.log)"
+  # 300 s: a restarted node was not serving CQL after 180 s at load average 61 on the shared machine
+  wait_for "$1" 300 cass_cql "$1" && is_running "$1" || die "$1 did not start (log: $FEED_LOG_DIR/$1.log)"
 }
 
 # ---------------------------------------------------------------- services and HAProxy
