@@ -8,6 +8,13 @@ import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
+import com.datastax.oss.driver.api.core.connection.HeartbeatException;
+import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
+import com.datastax.oss.driver.api.core.servererrors.DefaultWriteType;
+import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
 import dev.feed.hotcache.PostRef;
 import dev.feed.schema.CassandraConfig;
 import io.quarkus.runtime.StartupEvent;
@@ -24,15 +31,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /** Durable posts in Cassandra, read and written at the configured consistency (LOCAL_QUORUM). */
 @ApplicationScoped
 public class PostStore {
+    private static final Logger LOG = Logger.getLogger(PostStore.class);
+
     private final CqlSession session;
     private final CassandraConfig config;
     private final java.util.function.LongSupplier clockMillis;
+    private final BooleanSupplier aLocalNodeIsDown;
     private volatile Prepared prepared;
 
     @jakarta.inject.Inject
@@ -42,9 +53,16 @@ public class PostStore {
 
     /** With a clock of its own: tests run a store whose clock lags another's. */
     public PostStore(CqlSession session, CassandraConfig config, java.util.function.LongSupplier clockMillis) {
+        this(session, config, clockMillis, () -> aLocalNodeIsDown(session));
+    }
+
+    /** With its own view of the ring: tests take the path a node loss takes on a single-node Cassandra. */
+    public PostStore(CqlSession session, CassandraConfig config, java.util.function.LongSupplier clockMillis,
+            BooleanSupplier aLocalNodeIsDown) {
         this.session = session;
         this.config = config;
         this.clockMillis = clockMillis;
+        this.aLocalNodeIsDown = aLocalNodeIsDown;
     }
 
     /**
@@ -66,8 +84,9 @@ public class PostStore {
     }
 
     /**
-     * Writes the post, its by-author row, its bucket and its pending-fanout record in one logged
-     * batch: Cassandra's batchlog makes the four land together or not at all, so a post is never
+     * Writes the post, its by-author row, its bucket and its pending-fanout record together
+     * ({@link #writeTogether}: one logged batch, whose batchlog makes the four land together or not
+     * at all; in order, the post's row last, while a Cassandra node is down), so a post is never
      * durable without the record that guarantees its fanout. The record goes to the bucket of the
      * batch's write time, the one the relay reaches in time order.
      */
@@ -76,18 +95,18 @@ public class PostStore {
         long writeTime = writeTimeMicros();
         int bucket = bucketOf(post.createdAt());
         Long repostOf = post.isRepost() ? post.repostOf() : null;
-        BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED,
-                p.insertPost.bind(post.id(), post.authorId(), post.text(), post.createdAt(), repostOf),
-                p.insertByAuthor.bind(post.authorId(), bucket, post.createdAt(), post.id(), post.text(), repostOf),
-                p.insertBucket.bind(post.authorId(), bucket),
+        List<BatchableStatement<?>> before = new ArrayList<>(List.of(
                 p.insertPending.bind(pendingBucketOf(writeTime), pendingShard, post.id(), post.authorId(), post.createdAt(), "publish",
-                        repostOf))
-                .setQueryTimestamp(writeTime);
+                        repostOf),
+                p.insertByAuthor.bind(post.authorId(), bucket, post.createdAt(), post.id(), post.text(), repostOf),
+                p.insertBucket.bind(post.authorId(), bucket)));
         if (post.isRepost()) {
             // listed under its original in the same batch: a delete of the original finds every repost that exists
-            batch = batch.add(p.insertRepostOf.bind(post.repostOf(), post.id(), post.authorId()));
+            before.add(p.insertRepostOf.bind(post.repostOf(), post.id(), post.authorId()));
         }
-        return run(batch).replaceWith(new PendingFanout(pendingBucketOf(writeTime), pendingShard, post.id(), post.authorId(),
+        // the post's own row last: a retry with the Idempotency-Key takes an existing post as written
+        BatchableStatement<?> decisive = p.insertPost.bind(post.id(), post.authorId(), post.text(), post.createdAt(), repostOf);
+        return writeTogether(before, decisive, writeTime).replaceWith(new PendingFanout(pendingBucketOf(writeTime), pendingShard, post.id(), post.authorId(),
                 post.createdAt(), "publish", writeTime, post.repostOf()));
     }
 
@@ -136,7 +155,8 @@ public class PostStore {
 
     /**
      * Tombstones a post: marks it deleted, removes it from the author's listing and records a
-     * pending "delete" fanout, in one logged batch. The tombstone is what reads check, so the
+     * pending "delete" fanout, together ({@link #writeTogether}; in order, the mark last, while a
+     * Cassandra node is down). The tombstone is what reads check, so the
      * post is gone at once whatever inboxes and caches still hold.
      *
      * <p>The batch is written strictly after the publish's write time ({@code stored}), whatever
@@ -158,9 +178,8 @@ public class PostStore {
         long publishBucket = pendingBucketOf(stored.writeTimeMicros());
         long deleteBucket = pendingBucketOf(writeTime);
         List<BatchableStatement<?>> writes = new ArrayList<>(List.of(
-                p.markDeleted.bind(deletedAt, post.id()),
-                p.deleteByAuthor.bind(post.authorId(), bucketOf(post.createdAt()), post.createdAt(), post.id()),
-                p.insertPending.bind(deleteBucket, pendingShard, post.id(), post.authorId(), post.createdAt(), "delete", repostOf)));
+                p.insertPending.bind(deleteBucket, pendingShard, post.id(), post.authorId(), post.createdAt(), "delete", repostOf),
+                p.deleteByAuthor.bind(post.authorId(), bucketOf(post.createdAt()), post.createdAt(), post.id())));
         if (publishBucket != deleteBucket) {
             // In the same bucket the insert overwrites the publish record; a delete of the same row
             // at the same timestamp would win over the insert and erase the delete's record.
@@ -171,8 +190,8 @@ public class PostStore {
             writes.add(p.deleteRepostByUser.bind(post.authorId(), post.repostOf()));
             writes.add(p.deleteRepostOf.bind(post.repostOf(), post.id()));
         }
-        BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED, writes).setQueryTimestamp(writeTime);
-        return run(batch).replaceWith(new PendingFanout(deleteBucket, pendingShard, post.id(), post.authorId(),
+        // the mark last: a retried delete of a post marked deleted does not write the rest again
+        return writeTogether(writes, p.markDeleted.bind(deletedAt, post.id()), writeTime).replaceWith(new PendingFanout(deleteBucket, pendingShard, post.id(), post.authorId(),
                 post.createdAt(), "delete", writeTime, post.repostOf()));
     }
 
@@ -393,6 +412,62 @@ public class PostStore {
             }
             return readBuckets(authorId, buckets, i + 1, before, limit, newest, older, map, acc, onRoundTrip);
         });
+    }
+
+    /**
+     * Writes {@code before} and {@code decisive} together at one write timestamp: as one logged
+     * batch (Cassandra's batchlog: all land or none) while every node of the local datacenter is up.
+     *
+     * <p>Without the batchlog when a node is down: the coordinator stores the batchlog on two other
+     * nodes it believes alive, and in a three-node datacenter those are both other nodes, the dead
+     * one included until Cassandra's failure detector convicts it (10 to 20 s). Every logged batch
+     * then waits out the write timeout and fails, though each partition still has its quorum (the
+     * chaos run saw publishes and deletes fail for 24 s per Cassandra node loss). So when the driver
+     * sees a local node down (its connections closed: on a killed process at once), or when a logged
+     * batch fails on the batchlog write or on the coordinator dying mid-request, the same mutations
+     * at the same timestamp go as two unlogged writes in order: {@code before}, then
+     * {@code decisive}, the row a retry looks at to decide the work is done. Idempotent (same cells,
+     * same timestamp: a batchlog replay of the failed attempt rewrites them), and a failure between
+     * the two leaves the request failed and {@code decisive} absent, so the client's retry writes
+     * everything again. Lost compared with the batchlog: if this instance dies between the two
+     * writes and the client never retries, {@code before} stays without {@code decisive} (for a
+     * publish, a pending record and listing of a post that does not exist, which reads skip).
+     */
+    private Uni<Void> writeTogether(List<BatchableStatement<?>> before, BatchableStatement<?> decisive, long writeTime) {
+        if (aLocalNodeIsDown.getAsBoolean()) {
+            return writeInOrder(before, decisive, writeTime);
+        }
+        List<BatchableStatement<?>> all = new ArrayList<>(before);
+        all.add(decisive);
+        return run(BatchStatement.newInstance(DefaultBatchType.LOGGED, all).setQueryTimestamp(writeTime))
+                .onFailure(PostStore::batchlogUnreachable).recoverWithUni(e -> {
+                    LOG.warnf("logged batch failed (%s): writing its mutations in order without the batchlog", e.toString());
+                    return writeInOrder(before, decisive, writeTime).replaceWith((AsyncResultSet) null);
+                })
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> writeInOrder(List<BatchableStatement<?>> before, BatchableStatement<?> decisive, long writeTime) {
+        return run(BatchStatement.newInstance(DefaultBatchType.UNLOGGED, before).setQueryTimestamp(writeTime))
+                .chain(() -> run(BatchStatement.newInstance(DefaultBatchType.UNLOGGED, decisive).setQueryTimestamp(writeTime)))
+                .replaceWithVoid();
+    }
+
+    /** The batchlog write timed out (a batchlog node is dead), or the coordinator's connection died mid-request. */
+    static boolean batchlogUnreachable(Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof WriteTimeoutException timeout && timeout.getWriteType() == DefaultWriteType.BATCH_LOG
+                || cause instanceof ClosedConnectionException || cause instanceof HeartbeatException;
+    }
+
+    /** A node of the local datacenter the driver holds down (all its connections lost, reconnecting). */
+    static boolean aLocalNodeIsDown(CqlSession session) {
+        for (Node node : session.getMetadata().getNodes().values()) {
+            if (node.getDistance() == NodeDistance.LOCAL && (node.getState() == NodeState.DOWN || node.getState() == NodeState.FORCED_DOWN)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Uni<AsyncResultSet> run(Statement<?> statement) {

@@ -2,6 +2,12 @@ package dev.feed.post;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
+import com.datastax.oss.driver.api.core.servererrors.DefaultWriteType;
+import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
+import dev.feed.schema.CassandraConfig;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -14,6 +20,10 @@ import org.junit.jupiter.api.Test;
 class PostStoreTest {
     @Inject
     PostStore posts;
+    @Inject
+    CqlSession session;
+    @Inject
+    CassandraConfig config;
 
     private final SnowflakeIds ids = new SnowflakeIds(1023, System::currentTimeMillis);
 
@@ -43,6 +53,55 @@ class PostStoreTest {
         Map<Long, Post> found = posts.findAll(List.of(a.id(), b.id(), unknown)).await().indefinitely();
         assertThat(found).containsOnlyKeys(a.id(), b.id());
         assertThat(found.get(b.id()).text()).isEqualTo("b");
+    }
+
+    /**
+     * The path a publish and a delete take while a Cassandra node is down (no batchlog: in a
+     * three-node ring it waits on the dead node until the failure detector convicts it; the chaos
+     * run's Cassandra fault reproduces that). Here the store is told a node is down, against the
+     * real single-node Cassandra: every row the logged batch writes is written.
+     */
+    @Test
+    void insertAndTombstone_whileACassandraNodeIsDown_writeEveryRowWithoutTheBatchlog() {
+        PostStore nodeDown = new PostStore(session, config, System::currentTimeMillis, () -> true);
+        Post post = newPost("written while a node is down");
+        int shard = 7;
+
+        PendingFanout published = nodeDown.insertWithPendingFanout(post, shard).await().indefinitely();
+        assertThat(nodeDown.find(post.id()).await().indefinitely()).contains(post);
+        assertThat(nodeDown.byAuthor(post.authorId(), null, 10).await().indefinitely()).extracting(Post::id).containsExactly(post.id());
+        assertThat(nodeDown.pendingIn(published.bucket(), shard, 10_000).await().indefinitely().records())
+                .anySatisfy(p -> {
+                    assertThat(p.postId()).isEqualTo(post.id());
+                    assertThat(p.kind()).isEqualTo("publish");
+                });
+
+        PostStore.Stored stored = nodeDown.findStored(post.id()).await().indefinitely().orElseThrow();
+        PendingFanout deleted = nodeDown.tombstone(stored, Instant.now(), shard).await().indefinitely();
+        assertThat(nodeDown.find(post.id()).await().indefinitely().orElseThrow().deleted()).isTrue();
+        assertThat(nodeDown.byAuthor(post.authorId(), null, 10).await().indefinitely()).isEmpty();
+        assertThat(nodeDown.pendingIn(deleted.bucket(), shard, 10_000).await().indefinitely().records())
+                .anySatisfy(p -> {
+                    assertThat(p.postId()).isEqualTo(post.id());
+                    assertThat(p.kind()).isEqualTo("delete");
+                });
+        nodeDown.donePending(published).await().indefinitely();
+        nodeDown.donePending(deleted).await().indefinitely();
+    }
+
+    @Test
+    void batchlogUnreachable_isABatchlogWriteTimeoutOrADeadCoordinator_notAnyTimeout() {
+        assertThat(PostStore.batchlogUnreachable(
+                new WriteTimeoutException(null, DefaultConsistencyLevel.TWO, 1, 2, DefaultWriteType.BATCH_LOG))).isTrue();
+        assertThat(PostStore.batchlogUnreachable(new ClosedConnectionException("channel closed"))).isTrue();
+        assertThat(PostStore.batchlogUnreachable(
+                new WriteTimeoutException(null, DefaultConsistencyLevel.LOCAL_QUORUM, 1, 2, DefaultWriteType.BATCH))).isFalse();
+        assertThat(PostStore.batchlogUnreachable(new IllegalStateException("a bug"))).isFalse();
+    }
+
+    @Test
+    void aLocalNodeIsDown_isFalse_whileTheDriverSeesEveryNodeUp() {
+        assertThat(PostStore.aLocalNodeIsDown(session)).isFalse();
     }
 
     @Test
