@@ -1,5 +1,6 @@
 package dev.feed.events;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,6 +10,7 @@ import java.util.Optional;
  * feed-service (cache invalidation). Readers look at {@code type} first, then bind the record
  * {@link #classOf} names; a type they do not know is skipped (new types may be added).
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public sealed interface RelationEvent {
     String FOLLOWED = "relation.followed";
     String UNFOLLOWED = "relation.unfollowed";

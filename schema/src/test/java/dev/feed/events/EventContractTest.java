@@ -34,6 +34,48 @@ class EventContractTest {
     }
 
     @Test
+    void repost_carriesRepostOf_matchesItsSchema_andReadsBack() throws IOException {
+        PostEvent event = PostEvent.of(PostEvent.PUBLISHED, 9L, 42L, 1_700_000_000_000L, 7L);
+
+        assertThat(event.repostOf()).isEqualTo("7");
+        assertThat(violations("post.published.v1.json", event)).isEmpty();
+        assertThat(violations("post.deleted.v1.json", PostEvent.of(PostEvent.DELETED, 9L, 42L, 1L, 7L))).isEmpty();
+        assertThat(json.readValue(json.writeValueAsString(event), PostEvent.class)).isEqualTo(event);
+    }
+
+    @Test
+    void ordinaryPost_leavesRepostOfOut_ratherThanWritingNull() throws IOException {
+        // The schema types repostOf as a string: a null would violate it, so it must be absent.
+        String written = json.writeValueAsString(PostEvent.of(PostEvent.PUBLISHED, 9L, 42L, 1L));
+
+        assertThat(json.readTree(written).has("repostOf")).isFalse();
+    }
+
+    @Test
+    void postEvent_withAFieldALaterVersionAdds_stillReads() throws IOException {
+        String newer = "{\"eventId\":\"e\",\"type\":\"post.published\",\"version\":1,\"occurredAt\":\"2026-01-01T00:00:00Z\","
+                + "\"postId\":\"1\",\"authorId\":\"2\",\"createdAtMillis\":3,\"language\":\"en\"}";
+
+        assertThat(json.readValue(newer, PostEvent.class).requireValid().authorIdLong()).isEqualTo(2L);
+    }
+
+    @Test
+    void hotCacheChanged_everyReason_matchesItsSchema_andReadsBack() throws IOException {
+        for (String reason : new String[] {"publish", "delete", "repair", "tier"}) {
+            HotCacheChanged event = HotCacheChanged.of(42L, reason);
+
+            assertThat(violations("hotcache.changed.v1.json", event)).as(reason).isEmpty();
+            assertThat(json.readValue(json.writeValueAsString(event), HotCacheChanged.class)).isEqualTo(event);
+        }
+        assertThat(HotCacheChanged.of(42L, "tier").key()).isEqualTo("42");
+    }
+
+    @Test
+    void hotCacheChanged_withAnUnknownReason_isRejectedBySchema() throws IOException {
+        assertThat(violations("hotcache.changed.v1.json", HotCacheChanged.of(42L, "whim"))).isNotEmpty();
+    }
+
+    @Test
     void postDeleted_matchesItsSchema() throws IOException {
         assertThat(violations("post.deleted.v1.json", PostEvent.of(PostEvent.DELETED, 1L, 2L, 3L))).isEmpty();
     }
@@ -46,7 +88,7 @@ class EventContractTest {
 
     @Test
     void postEvent_withoutAnAuthor_isNotValid() {
-        PostEvent event = new PostEvent("e", PostEvent.PUBLISHED, 1, "2026-01-01T00:00:00Z", "1", null, 0);
+        PostEvent event = new PostEvent("e", PostEvent.PUBLISHED, 1, "2026-01-01T00:00:00Z", "1", null, 0, null);
 
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(event::requireValid)
                 .withMessageContaining("authorId");
@@ -71,6 +113,12 @@ class EventContractTest {
             assertThat(json.readValue(json.writeValueAsString(event), type)).as(file).isEqualTo(event);
         }
         assertThat(RelationEvent.TYPES).as("one record per relation schema").hasSize(events.length);
+        try (var files = Files.list(EVENTS)) {
+            assertThat(files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.startsWith("relation.") || f.startsWith("author.")))
+                    .as("every relation schema has its record")
+                    .containsExactlyInAnyOrderElementsOf(RelationEvent.TYPES.keySet().stream().map(t -> t + ".v1.json").toList());
+        }
     }
 
     @Test
@@ -78,6 +126,16 @@ class EventContractTest {
         assertThat(RelationEvent.Followed.of(1, 2, "push").key()).isEqualTo("1:2");
         assertThat(RelationEvent.Blocked.of(4, 5).key()).isEqualTo("4:5");
         assertThat(RelationEvent.TierChanged.of(3, "push", 1).key()).isEqualTo("3");
+    }
+
+    @Test
+    void relationEvent_withAnIdThatIsNotDecimal_failsWhenRead() throws IOException {
+        String bad = "{\"eventId\":\"e\",\"type\":\"relation.unfollowed\",\"version\":1,\"occurredAt\":\"2026-01-01T00:00:00Z\","
+                + "\"followerId\":\"abc\",\"followeeId\":\"2\"}";
+        RelationEvent.Unfollowed event = json.readValue(bad, RelationEvent.Unfollowed.class);
+
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(event::follower)
+                .withMessageContaining("followerId");
     }
 
     private Set<ValidationMessage> violations(String schemaFile, Object event) throws IOException {
