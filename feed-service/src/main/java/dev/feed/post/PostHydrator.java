@@ -23,6 +23,10 @@ import java.util.Set;
  * tombstone check, and only under the tombstone generation it was loaded under (a lost tombstone
  * shard takes its recent deletes with it; Cassandra's deleted_at answers for them then): a page
  * never shows a post after its delete returned, whatever an inbox, a cache or Redis lost.
+ *
+ * <p>A timeline read brings the tombstone shards' {@link Tombstones.Stamps} from the pipeline of its
+ * inbox page: a cached post last checked clean under its shard's current stamp (no delete recorded
+ * since) is served without a tombstone round trip, so a steady-state read is one Redis round trip.
  */
 @ApplicationScoped
 public class PostHydrator {
@@ -49,7 +53,26 @@ public class PostHydrator {
      * original is deleted or unknown.
      */
     public Uni<List<PostView>> hydrate(List<Long> ids) {
-        return liveById(ids).chain(this::views);
+        return hydrate(ids, null);
+    }
+
+    /**
+     * As {@link #hydrate(List)}, with the tombstone shards' stamps read at the start of this read
+     * (null: none), which spare the tombstone round trip for cached posts checked clean under them.
+     */
+    public Uni<List<PostView>> hydrate(List<Long> ids, Tombstones.Stamps stamps) {
+        return liveById(ids, stamps).chain(live -> views(live, stamps));
+    }
+
+    /** The subset of ids deleted within the tombstone TTL, sparing the round trip for posts clean under the stamps. */
+    public Uni<Set<Long>> deleted(List<Long> ids, Tombstones.Stamps stamps) {
+        List<Long> unchecked = new ArrayList<>(ids.size());
+        for (long id : ids) {
+            if (cleanUnder(id, stamps) == null) {
+                unchecked.add(id);
+            }
+        }
+        return unchecked.isEmpty() ? Uni.createFrom().item(Set.of()) : tombstones.deleted(unchecked);
     }
 
     /**
@@ -59,6 +82,10 @@ public class PostHydrator {
      * original is gone is dropped: deleting an original hides its reposts at once, everywhere.
      */
     public Uni<List<PostView>> views(List<Post> posts) {
+        return views(posts, null);
+    }
+
+    private Uni<List<PostView>> views(List<Post> posts, Tombstones.Stamps stamps) {
         Set<Long> originalIds = new LinkedHashSet<>();
         posts.forEach(p -> {
             if (p.isRepost()) {
@@ -68,15 +95,61 @@ public class PostHydrator {
         if (originalIds.isEmpty()) {
             return withAuthors(posts, Map.of());
         }
-        return liveById(List.copyOf(originalIds)).chain(originals -> {
+        return liveById(List.copyOf(originalIds), stamps).chain(originals -> {
             Map<Long, Post> byId = new HashMap<>();
             originals.forEach(o -> byId.put(o.id(), o));
             return withAuthors(posts, byId);
         });
     }
 
-    private Uni<List<Post>> liveById(List<Long> ids) {
-        return tombstones.check(ids).chain(check -> load(ids, check).map(found -> live(ids, found, check)));
+    /**
+     * Live posts in the order of the ids: those cached and checked clean under the current stamps
+     * straight from the cache, the others through one tombstone round trip (then cache, then Cassandra).
+     */
+    private Uni<List<Post>> liveById(List<Long> ids, Tombstones.Stamps stamps) {
+        if (stamps == null) {
+            return tombstones.check(ids).chain(check -> load(ids, check).map(found -> live(ids, found, check)));
+        }
+        Map<Long, Post> clean = new HashMap<>();
+        List<Long> unchecked = new ArrayList<>();
+        for (long id : ids) {
+            Post p = cleanUnder(id, stamps);
+            if (p != null) {
+                clean.put(id, p);
+            } else {
+                unchecked.add(id);
+            }
+        }
+        if (unchecked.isEmpty()) {
+            hits.increment(ids.size());
+            return Uni.createFrom().item(inOrder(ids, clean));
+        }
+        return tombstones.check(unchecked).chain(check -> load(unchecked, check).map(found -> {
+            hits.increment(clean.size());
+            live(unchecked, found, check).forEach(p -> clean.put(p.id(), p));
+            return inOrder(ids, clean);
+        }));
+    }
+
+    /** The cached post if it was checked clean under its shard's stamp (no delete since), else null. */
+    private Post cleanUnder(long id, Tombstones.Stamps stamps) {
+        if (stamps == null) {
+            return null;
+        }
+        Cached c = cache.getIfPresent(id);
+        Tombstones.Stamp stamp = c == null ? null : stamps.of(id);
+        return stamp != null && c.generation() == stamp.generation() && c.cleanAt() == stamp.sequence() ? c.post() : null;
+    }
+
+    private static List<Post> inOrder(List<Long> ids, Map<Long, Post> byId) {
+        List<Post> out = new ArrayList<>(ids.size());
+        for (long id : ids) {
+            Post p = byId.get(id);
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /**
@@ -144,7 +217,7 @@ public class PostHydrator {
             for (Post p : loaded.values()) {
                 Long generation = check.generationOf(p.id());
                 if (!p.deleted() && generation != null) {
-                    cache.put(p.id(), new Cached(p, generation));
+                    cache.put(p.id(), new Cached(p, generation, NOT_CHECKED)); // live() records the check
                 }
             }
             found.putAll(loaded);
@@ -163,13 +236,31 @@ public class PostHydrator {
                 cache.invalidate(id);
             } else {
                 live.add(p);
+                remember(p, check.stampOf(id));
             }
         }
         return live;
     }
 
-    /** A post as loaded from Cassandra, and the tombstone generation of its shard read before that load. */
-    private record Cached(Post post, long generation) {
+    /** Records that the cached post was checked clean under the stamp (its generation is the one it was cached under). */
+    private void remember(Post p, Tombstones.Stamp stamp) {
+        if (stamp == null) {
+            return;
+        }
+        Cached c = cache.getIfPresent(p.id());
+        if (c != null && c.generation() == stamp.generation() && c.cleanAt() != stamp.sequence()) {
+            cache.put(p.id(), new Cached(c.post(), c.generation(), stamp.sequence()));
+        }
+    }
+
+    /** No sequence is ever this: a copy not yet checked clean under any stamp. */
+    private static final long NOT_CHECKED = -1;
+
+    /**
+     * A post as loaded from Cassandra, the tombstone generation of its shard read before that load,
+     * and the shard's sequence when it was last checked clean ({@link #NOT_CHECKED} before that).
+     */
+    private record Cached(Post post, long generation, long cleanAt) {
     }
 
     private Uni<List<PostView>> withAuthors(List<Post> live, Map<Long, Post> originals) {

@@ -34,6 +34,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * deletes: Cassandra's {@code posts.deleted_at} is the durable tombstone. {@link PostHydrator}
  * trusts a locally cached post only under the generation it was loaded under, so after a loss every
  * cached copy is read again from Cassandra once.
+ *
+ * <p>The member {@value #SEQUENCE} counts the shard's deletes (its score, from
+ * {@link #SEQUENCE_BASE}): every mark raises it before the delete returns. A post checked clean
+ * under (generation, sequence) is still clean while both are unchanged, so a read that fetched the
+ * shards' {@link Stamps} in the pipeline of its inbox page ({@link #stampRequests}) needs no
+ * tombstone round trip of its own for posts it already checked ({@link PostHydrator}).
  */
 @ApplicationScoped
 public class Tombstones {
@@ -44,6 +50,13 @@ public class Tombstones {
      * tombstones recorded before the loss are gone with it. Never a post id (those are digits only).
      */
     static final String GENERATION = "generation";
+    /** Member whose score counts the shard's marks. Never a post id. */
+    static final String SEQUENCE = "sequence";
+    /**
+     * Where a sequence starts: far above any delete time in milliseconds (so the TTL trim never
+     * drops it) and far below any generation (2^52 and up).
+     */
+    static final long SEQUENCE_BASE = 1L << 51;
 
     private final Redis redis;
     private final int shards;
@@ -77,7 +90,10 @@ public class Tombstones {
         return redis.batch(List.of(
                         // a shard Redis lost starts a new generation before it records anything
                         Request.cmd(Command.ZADD).arg(key).arg("NX").arg(newGeneration()).arg(GENERATION),
+                        Request.cmd(Command.ZADD).arg(key).arg("NX").arg(SEQUENCE_BASE).arg(SEQUENCE),
                         Request.cmd(Command.ZADD).arg(key).arg(now).arg(postId),
+                        // after the tombstone: a reader that sees the old sequence may still see the post (the delete has not returned)
+                        Request.cmd(Command.ZINCRBY).arg(key).arg(1).arg(SEQUENCE),
                         // the generation scores far above any delete time, so this never drops it
                         Request.cmd(Command.ZREMRANGEBYSCORE).arg(key).arg("-inf").arg("(" + (now - TTL.toMillis()))))
                 .replaceWithVoid();
@@ -95,7 +111,7 @@ public class Tombstones {
      */
     public Uni<Check> check(List<Long> ids) {
         if (ids.isEmpty()) {
-            return Uni.createFrom().item(new Check(Set.of(), Map.of(), this));
+            return Uni.createFrom().item(new Check(Set.of(), Map.of(), Map.of(), this));
         }
         Map<Integer, List<Long>> byShard = new LinkedHashMap<>();
         for (long id : ids) {
@@ -103,7 +119,7 @@ public class Tombstones {
         }
         List<Request> batch = new ArrayList<>(byShard.size());
         byShard.forEach((shard, members) -> {
-            Request zmscore = Request.cmd(Command.ZMSCORE).arg(key(shard)).arg(GENERATION);
+            Request zmscore = Request.cmd(Command.ZMSCORE).arg(key(shard)).arg(GENERATION).arg(SEQUENCE);
             members.forEach(zmscore::arg);
             batch.add(zmscore);
         });
@@ -111,6 +127,7 @@ public class Tombstones {
         return redis.batch(batch).chain(responses -> {
             Set<Long> deleted = new HashSet<>();
             Map<Integer, Long> generations = new HashMap<>();
+            Map<Integer, Long> sequences = new HashMap<>();
             List<Integer> lost = new ArrayList<>();
             int i = 0;
             for (Map.Entry<Integer, List<Long>> shard : byShard.entrySet()) {
@@ -121,24 +138,31 @@ public class Tombstones {
                 } else {
                     generations.put(shard.getKey(), generation.toDouble().longValue());
                 }
+                Response sequence = scores == null ? null : scores.get(1);
+                if (sequence != null) {
+                    sequences.put(shard.getKey(), sequence.toDouble().longValue());
+                } else if (generation != null) {
+                    lost.add(shard.getKey()); // a shard from before sequences: start its sequence
+                }
                 List<Long> members = shard.getValue();
                 for (int j = 0; j < members.size(); j++) {
-                    Response score = scores == null ? null : scores.get(j + 1);
+                    Response score = scores == null ? null : scores.get(j + 2);
                     // older than the TTL but not yet trimmed: no cached copy can remain, not a tombstone any more
                     if (score != null && score.toDouble() >= oldest) {
                         deleted.add(members.get(j));
                     }
                 }
             }
-            Check check = new Check(deleted, generations, this);
+            Check check = new Check(deleted, generations, sequences, this);
             return lost.isEmpty() ? Uni.createFrom().item(check) : startGenerations(lost).replaceWith(check);
         });
     }
 
     private Uni<Void> startGenerations(List<Integer> shards) {
-        List<Request> batch = new ArrayList<>(shards.size());
+        List<Request> batch = new ArrayList<>(2 * shards.size());
         for (int shard : shards) {
             batch.add(Request.cmd(Command.ZADD).arg(key(shard)).arg("NX").arg(newGeneration()).arg(GENERATION));
+            batch.add(Request.cmd(Command.ZADD).arg(key(shard)).arg("NX").arg(SEQUENCE_BASE).arg(SEQUENCE));
         }
         return redis.batch(batch).replaceWithVoid();
     }
@@ -149,13 +173,60 @@ public class Tombstones {
     }
 
     /**
+     * The requests that read every shard's {@link Stamp}, for a caller to put into a pipeline of its
+     * own (a timeline read sends them with its inbox page); {@link #stamps} reads their answers.
+     */
+    public List<Request> stampRequests() {
+        List<Request> requests = new ArrayList<>(shards);
+        for (int shard = 0; shard < shards; shard++) {
+            requests.add(Request.cmd(Command.ZMSCORE).arg(key(shard)).arg(GENERATION).arg(SEQUENCE));
+        }
+        return requests;
+    }
+
+    /** The stamps from the answers to {@link #stampRequests}, in that order (a shard without both members has none). */
+    public Stamps stamps(List<Response> answers) {
+        Map<Integer, Stamp> byShard = new HashMap<>();
+        for (int shard = 0; shard < shards && shard < answers.size(); shard++) {
+            Response scores = answers.get(shard);
+            Response generation = scores == null ? null : scores.get(0);
+            Response sequence = scores == null ? null : scores.get(1);
+            if (generation != null && sequence != null) {
+                byShard.put(shard, new Stamp(generation.toDouble().longValue(), sequence.toDouble().longValue()));
+            }
+        }
+        return new Stamps(byShard, this);
+    }
+
+    /** A shard's state: its generation and how many deletes it has recorded under it. */
+    public record Stamp(long generation, long sequence) {
+    }
+
+    /** Every shard's stamp at one moment; a post checked clean under its shard's stamp is still clean. */
+    public record Stamps(Map<Integer, Stamp> byShard, Tombstones tombstones) {
+        /** The stamp of the post's shard, or null if the shard has none (lost, or from before sequences). */
+        public Stamp of(long postId) {
+            return byShard.get(tombstones.shardOf(postId));
+        }
+    }
+
+    /**
      * @param deleted ids deleted within the TTL
      * @param generations generation of each shard looked at that had one
+     * @param sequences sequence of each shard looked at that had one, read together with the ids
      */
-    public record Check(Set<Long> deleted, Map<Integer, Long> generations, Tombstones tombstones) {
+    public record Check(Set<Long> deleted, Map<Integer, Long> generations, Map<Integer, Long> sequences, Tombstones tombstones) {
         /** The generation of the post's shard, or null if that shard was lost (trust no cached copy). */
         public Long generationOf(long postId) {
             return generations.get(tombstones.shardOf(postId));
+        }
+
+        /** The stamp the post was checked under, or null if its shard lacked a generation or a sequence. */
+        public Stamp stampOf(long postId) {
+            int shard = tombstones.shardOf(postId);
+            Long generation = generations.get(shard);
+            Long sequence = sequences.get(shard);
+            return generation == null || sequence == null ? null : new Stamp(generation, sequence);
         }
     }
 }

@@ -73,17 +73,27 @@ public class HomeInboxStore {
 
     enum State { LIVE, MISSING, REBUILDING }
 
-    record InboxRead(State state, Window window) {
+    /** @param alongside the answers to the requests sent along with the page, in their order */
+    record InboxRead(State state, Window window, List<Response> alongside) {
+        InboxRead(State state, Window window) {
+            this(state, window, List.of());
+        }
+    }
+
+    Uni<InboxRead> touchAndRead(long userId, Cursor cursor, int count) {
+        return touchAndRead(userId, cursor, count, List.of());
     }
 
     /**
-     * Reads one page, and refreshes the reader's activity if it is due, in one round trip. The
-     * inbox's existence is its ZCARD (an existing ZSET is never empty: a live inbox keeps at least
-     * its sentinel until it fills up).
+     * Reads one page, and refreshes the reader's activity if it is due, in one round trip, which
+     * also carries {@code alongside} (the read's other lookups, such as the tombstone stamps; they
+     * may name keys of other hash slots, see EventLoopRedis for Redis Cluster). The inbox's
+     * existence is its ZCARD (an existing ZSET is never empty: a live inbox keeps at least its
+     * sentinel until it fills up).
      */
-    Uni<InboxRead> touchAndRead(long userId, Cursor cursor, int count) {
+    Uni<InboxRead> touchAndRead(long userId, Cursor cursor, int count, List<Request> alongside) {
         boolean refresh = activity.due(userId);
-        List<Request> batch = new ArrayList<>(3 + ZsetWindows.requestCount(cursor));
+        List<Request> batch = new ArrayList<>(3 + ZsetWindows.requestCount(cursor) + alongside.size());
         if (refresh) {
             long ttl = config.ttl().toMillis();
             batch.add(Request.cmd(Command.PEXPIRE).arg(key(userId)).arg(ttl));
@@ -92,7 +102,12 @@ public class HomeInboxStore {
         batch.add(Request.cmd(Command.GET).arg(floorKey(userId)));
         int header = batch.size();
         batch.addAll(ZsetWindows.requests(key(userId), cursor, count));
-        return redis.batch(batch).map(r -> toRead(userId, r, header, cursor, count));
+        int others = batch.size();
+        batch.addAll(alongside);
+        return redis.batch(batch).map(r -> {
+            InboxRead read = toRead(userId, r, header, cursor, count);
+            return new InboxRead(read.state(), read.window(), r.subList(others, r.size()));
+        });
     }
 
     private InboxRead toRead(long userId, List<Response> r, int header, Cursor cursor, int count) {

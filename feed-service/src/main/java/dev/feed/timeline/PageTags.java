@@ -4,7 +4,7 @@ import dev.feed.hotcache.PostRef;
 import dev.feed.post.Cursor;
 import dev.feed.post.PostPage;
 import dev.feed.post.PostView;
-import dev.feed.post.Tombstones;
+import dev.feed.post.PostHydrator;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +21,8 @@ import java.util.Set;
  * <p>A page's tag is a digest of what identifies it: the positions of its items, in order, and
  * its nextCursor. The check recomputes that list without hydrating: the first round's merged
  * candidates (the same {@link TimelineService#candidates} a page read makes), minus tombstoned
- * posts (one Redis round trip) and authors the reader no longer follows, cut to the limit as
- * {@link TimelineService} cuts it. When those refs would not fill the page by themselves (posts
+ * posts (no round trip of their own for posts checked clean under the stamps read with the inbox
+ * page) and authors the reader no longer follows, cut to the limit as {@link TimelineService} cuts it. When those refs would not fill the page by themselves (posts
  * were dropped and a second round would be needed), it does not guess: the page is served in full.
  * Profile edits (an author's display name) do not change the tag: it names the items, not their
  * rendering.
@@ -31,13 +31,13 @@ import java.util.Set;
 public class PageTags {
     private final TimelineService timeline;
     private final FolloweeCache followees;
-    private final Tombstones tombstones;
+    private final PostHydrator hydrator;
     private final TimelineConfig config;
 
-    public PageTags(TimelineService timeline, FolloweeCache followees, Tombstones tombstones, TimelineConfig config) {
+    public PageTags(TimelineService timeline, FolloweeCache followees, PostHydrator hydrator, TimelineConfig config) {
         this.timeline = timeline;
         this.followees = followees;
-        this.tombstones = tombstones;
+        this.hydrator = hydrator;
         this.config = config;
     }
 
@@ -75,7 +75,7 @@ public class PageTags {
         return followees.of(readerId).chain(f -> timeline.candidates(readerId, f, cursor, limit + config.slack())
                 .chain(c -> {
                     List<Long> ids = c.refs().stream().map(PostRef::postId).toList();
-                    return tombstones.deleted(ids).map(deleted -> tagOf(c, deleted, f.allowed(), limit));
+                    return hydrator.deleted(ids, c.stamps()).map(deleted -> tagOf(c, deleted, f.allowed(), limit));
                 }));
     }
 

@@ -10,6 +10,7 @@ import dev.feed.post.Cursor;
 import dev.feed.post.PostHydrator;
 import dev.feed.post.PostPage;
 import dev.feed.post.PostView;
+import dev.feed.post.Tombstones;
 import dev.feed.redis.RedisUnavailableException;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
@@ -59,6 +60,7 @@ public class TimelineService {
     private final ArchiveReader archive;
     private final HotCache hotCache;
     private final PostHydrator hydrator;
+    private final Tombstones tombstones;
     private final TimelineConfig config;
     private final HotConfig hotConfig;
     private final OutboxConfig outboxConfig;
@@ -69,7 +71,7 @@ public class TimelineService {
 
     public TimelineService(FolloweeCache followees, HiddenAuthorsCache hiddenAuthors, HomeInboxStore inbox, InboxRebuilder rebuilder,
             OutboxReader outboxes,
-            ArchiveReader archive, HotCache hotCache, PostHydrator hydrator, TimelineConfig config, HotConfig hotConfig,
+            ArchiveReader archive, HotCache hotCache, PostHydrator hydrator, Tombstones tombstones, TimelineConfig config, HotConfig hotConfig,
             OutboxConfig outboxConfig, TierTransitions transitions, DegradedReads degraded) {
         this.degraded = degraded;
         this.redisBreaker = TypedGuard.create(PAGE).withDescription("timeline read from Redis")
@@ -87,14 +89,29 @@ public class TimelineService {
         this.archive = archive;
         this.hotCache = hotCache;
         this.hydrator = hydrator;
+        this.tombstones = tombstones;
         this.config = config;
         this.hotConfig = hotConfig;
         this.outboxConfig = outboxConfig;
         this.transitions = transitions;
     }
 
-    /** Candidates of one round, newest first; {@code exhausted} when nothing older exists anywhere. */
-    record Candidates(List<PostRef> refs, boolean exhausted) {
+    /**
+     * Candidates of one round, newest first; {@code exhausted} when nothing older exists anywhere;
+     * {@code stamps} the tombstone shards' stamps read with the inbox page (null: none read).
+     */
+    record Candidates(List<PostRef> refs, boolean exhausted, Tombstones.Stamps stamps) {
+        Candidates(List<PostRef> refs, boolean exhausted) {
+            this(refs, exhausted, null);
+        }
+
+        Candidates withStamps(Tombstones.Stamps s) {
+            return new Candidates(refs, exhausted, s);
+        }
+    }
+
+    /** The inbox's window and the tombstone stamps read in the same round trip. */
+    private record InboxPart(Window window, Tombstones.Stamps stamps) {
     }
 
     /** Items so far with their positions (aligned), where the next round resumes, and whether older posts may exist. */
@@ -172,28 +189,30 @@ public class TimelineService {
                 .asTuple()
                 .chain(t -> {
                     List<Window> windows = new ArrayList<>(t.getItem2());
-                    windows.add(t.getItem1());
-                    return mergeAboveFloor(windows, f, readerId, cursor, want);
+                    windows.add(t.getItem1().window());
+                    Tombstones.Stamps stamps = t.getItem1().stamps();
+                    return mergeAboveFloor(windows, f, readerId, cursor, want).map(c -> c.withStamps(stamps));
                 });
     }
 
     // ---- step 1 and 2: the inbox, rebuilt first if the reader is new or returning ----
 
-    private Uni<Window> inboxWindow(long readerId, Followees f, Cursor cursor, int want) {
-        return inbox.touchAndRead(readerId, cursor, want).chain(read -> {
+    /** The inbox page, with the tombstone stamps in the same round trip (hydration then needs none of its own). */
+    private Uni<InboxPart> inboxWindow(long readerId, Followees f, Cursor cursor, int want) {
+        return inbox.touchAndRead(readerId, cursor, want, tombstones.stampRequests()).chain(read -> {
             if (read.state() == HomeInboxStore.State.LIVE) {
-                return Uni.createFrom().item(read.window());
+                return Uni.createFrom().item(new InboxPart(read.window(), tombstones.stamps(read.alongside())));
             }
             return afterRebuild(readerId, f, cursor, want, 3);
         });
     }
 
     /** Waits for (or does) the rebuild, then reads; a read that still finds it unfinished waits again. */
-    private Uni<Window> afterRebuild(long readerId, Followees f, Cursor cursor, int want, int attempts) {
+    private Uni<InboxPart> afterRebuild(long readerId, Followees f, Cursor cursor, int want, int attempts) {
         return rebuilder.ensure(readerId, f)
-                .chain(() -> inbox.touchAndRead(readerId, cursor, want))
+                .chain(() -> inbox.touchAndRead(readerId, cursor, want, tombstones.stampRequests()))
                 .chain(read -> read.state() == HomeInboxStore.State.LIVE || attempts <= 1
-                        ? Uni.createFrom().item(read.window())
+                        ? Uni.createFrom().item(new InboxPart(read.window(), tombstones.stamps(read.alongside())))
                         : afterRebuild(readerId, f, cursor, want, attempts - 1));
     }
 
@@ -294,7 +313,7 @@ public class TimelineService {
             byId.put(ref.postId(), ref);
             ids.add(ref.postId());
         }
-        return hydrator.hydrate(ids).chain(views -> withBelow(readerId, f, candidates, views)).map(falloff -> {
+        return hydrator.hydrate(ids, candidates.stamps()).chain(views -> withBelow(readerId, f, candidates, views)).map(falloff -> {
             List<PostView> views = falloff.views();
             List<PostView> items = new ArrayList<>(acc.items());
             List<PostRef> positions = new ArrayList<>(acc.positions());
@@ -335,7 +354,7 @@ public class TimelineService {
         }
         PostRef last = candidates.refs().get(candidates.refs().size() - 1);
         return candidates(readerId, f, Cursor.after(last), RepostFalloff.FALLOFF)
-                .chain(below -> hydrator.hydrate(below.refs().stream().map(PostRef::postId).toList()))
+                .chain(below -> hydrator.hydrate(below.refs().stream().map(PostRef::postId).toList(), below.stamps()))
                 .map(belowViews -> {
                     List<PostView> all = new ArrayList<>(visible);
                     belowViews.stream().filter(f::shows).forEach(all::add);

@@ -91,4 +91,37 @@ class TombstonesTest {
         assertThat(scoreOfOld).isNull();
         assertThat(tombs.deleted(List.of(old, fresh)).await().indefinitely()).containsExactly(fresh);
     }
+
+    @Test
+    void mark_raisesItsShardsSequence_soAStampTakenBeforeNoLongerMatches() {
+        Tombstones tombs = tombstones(1);
+        tombs.mark(postId()).await().indefinitely(); // the shard has a generation and a sequence
+        Tombstones.Stamp before = stampOfShard0(tombs);
+
+        tombs.mark(postId()).await().indefinitely();
+        Tombstones.Stamp after = stampOfShard0(tombs);
+
+        assertThat(after.generation()).isEqualTo(before.generation());
+        assertThat(after.sequence()).isGreaterThan(before.sequence());
+    }
+
+    @Test
+    void check_readsTheStampTogetherWithTheIds() {
+        Tombstones tombs = tombstones(1);
+        long id = postId();
+        tombs.mark(postId()).await().indefinitely();
+
+        Tombstones.Check check = tombs.check(List.of(id)).await().indefinitely();
+
+        assertThat(check.deleted()).isEmpty();
+        assertThat(check.stampOf(id)).isEqualTo(stampOfShard0(tombs));
+    }
+
+    private Tombstones.Stamp stampOfShard0(Tombstones tombs) {
+        List<Request> requests = tombs.stampRequests();
+        List<Response> answers = redis.batch(requests).await().indefinitely();
+        Tombstones.Stamp stamp = tombs.stamps(answers).byShard().get(0);
+        assertThat(stamp).isNotNull();
+        return stamp;
+    }
 }
