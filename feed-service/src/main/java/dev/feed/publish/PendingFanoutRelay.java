@@ -1,5 +1,6 @@
 package dev.feed.publish;
 
+import dev.feed.events.PostEvent;
 import dev.feed.post.PendingFanout;
 import dev.feed.post.PostStore;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,6 @@
 package dev.feed.publish;
 
+import dev.feed.events.PostEvent;
 import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxStore;
 import dev.feed.post.PendingFanout;
@@ -208,6 +209,11 @@ public class PublishService {
         return dispatch(pending, eventType, trace).replaceWithVoid().ifNoItem().after(config.dispatchTimeout()).recoverWithItem((Void) null);
     }
 
+    /** The {@code feed.posts} event of a post: {@code repostOf} only for a repost (the schema's optional field). */
+    static PostEvent eventOf(String eventType, Post post) {
+        return PostEvent.of(eventType, post.id(), post.authorId(), post.createdAtMillis(), post.isRepost() ? post.repostOf() : null);
+    }
+
     /**
      * Outbox write, the author's own inbox (delivery to self), then the Kafka event, then the
      * pending record goes. Never fails: whatever does not happen now is left pending for the relay
@@ -222,7 +228,7 @@ public class PublishService {
         Uni<Void> outboxWrite = deletion ? outbox.remove(post.authorId(), post.id()) : pushOrWarm(post.authorId(), ref);
         return outboxWrite
                 .chain(() -> deletion ? inbox.removeOwn(post.authorId(), post.id()) : inbox.pushOwn(post.authorId(), ref))
-                .chain(() -> events.send(PostEvent.of(eventType, post), trace))
+                .chain(() -> events.send(eventOf(eventType, post), trace))
                 .chain(() -> posts.donePending(pending))
                 .replaceWith(true)
                 .onFailure().recoverWithItem(e -> {

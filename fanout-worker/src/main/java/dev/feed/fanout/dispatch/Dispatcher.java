@@ -1,6 +1,8 @@
 package dev.feed.fanout.dispatch;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.feed.events.PostEvent;
 import dev.feed.fanout.FanoutConfig;
 import dev.feed.fanout.batch.FanoutBatch;
 import dev.feed.fanout.batch.FanoutOp;
@@ -14,9 +16,9 @@ import dev.feed.fanout.kafka.RecordsHandler;
 import dev.feed.fanout.kafka.TopicsConfig;
 import dev.feed.fanout.progress.FanoutMetrics;
 import dev.feed.fanout.progress.ProgressStore;
-import dev.feed.fanout.relation.Relations;
 import dev.feed.fanout.relation.Relations.FollowerPage;
 import dev.feed.fanout.relation.Relations.Tier;
+import dev.feed.fanout.relation.Relations;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,8 +84,8 @@ public class Dispatcher implements RecordsHandler {
     private Uni<Void> dispatch(ConsumerRecord<String, String> record, Context trace) {
         PostEvent event;
         try {
-            event = PostEvent.parse(json, record.value());
-        } catch (RuntimeException malformed) {
+            event = json.readValue(record.value(), PostEvent.class).requireValid();
+        } catch (JsonProcessingException | RuntimeException malformed) {
             // Nothing to retry in a malformed event; blocking the partition on it would stop every author behind it.
             return poison.malformed(record, malformed);
         }
