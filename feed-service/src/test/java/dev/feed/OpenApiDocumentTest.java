@@ -117,12 +117,11 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void openApi_rateLimitedOperations_nameTheirFamily_andPromiseTheRateLimitHeadersOnEveryAnswer() {
+    void openApi_rateLimitedOperations_PromiseTheRateLimitHeadersOnEveryAnswer() {
         SoftAssertions softly = new SoftAssertions();
         RATE_LIMITED.forEach((key, family) -> {
             String[] mp = key.split(" ", 2);
             Map<String, Object> op = operation(mp[0], mp[1]);
-            softly.assertThat(op.get("x-rate-limit")).as("family of %s", key).isEqualTo(family);
             map(op, "responses").forEach((code, raw) -> {
                 if (code.equals("401") || code.equals("503")) {
                     return; // shared answers: a 401 is given before the limit is checked; a 503 may be the limiter's store away

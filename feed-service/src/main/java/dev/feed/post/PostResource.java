@@ -5,9 +5,7 @@ import dev.feed.author.Author;
 import dev.feed.author.AuthorDirectory;
 import dev.feed.hotcache.PostRef;
 import dev.feed.problem.Problem;
-import dev.feed.ratelimit.RateLimitHeadersDocument;
 import dev.feed.ratelimit.RateLimited;
-import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.feed.problem.ProblemException;
 import dev.feed.problem.Text;
 import dev.feed.publish.PublishService;
@@ -197,7 +195,6 @@ public class PostResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", ref = FeedApi.RATE_LIMITED)
     @RateLimited(RateLimited.Family.DELETES)
-    @Extension(name = RateLimitHeadersDocument.EXTENSION, value = "deletes")
     public Uni<Response> delete(@Parameter(description = "The post id.", schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN),
             example = "7401562718208000001") @PathParam("id") String rawId) {
         long id = parseId(rawId, "post id");
@@ -216,7 +213,6 @@ public class PostResource {
     @APIResponse(responseCode = "429", ref = FeedApi.RATE_LIMITED)
     @APIResponse(responseCode = "503", ref = FeedApi.UNAVAILABLE)
     @RateLimited(RateLimited.Family.TIMELINE)
-    @Extension(name = RateLimitHeadersDocument.EXTENSION, value = "timeline")
     public Uni<PostPage> byAuthor(
             @Parameter(description = "The author's user id.", schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN),
                     example = "1001") @PathParam("id") String rawId,

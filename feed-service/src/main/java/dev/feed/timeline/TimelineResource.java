@@ -5,9 +5,7 @@ import dev.feed.post.Caller;
 import dev.feed.post.Cursor;
 import dev.feed.post.PostPage;
 import dev.feed.problem.Problem;
-import dev.feed.ratelimit.RateLimitHeadersDocument;
 import dev.feed.ratelimit.RateLimited;
-import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import dev.feed.problem.ProblemException;
@@ -68,7 +66,6 @@ public class TimelineResource {
     @APIResponse(responseCode = "429", ref = FeedApi.RATE_LIMITED)
     @APIResponse(responseCode = "503", ref = FeedApi.UNAVAILABLE)
     @RateLimited(RateLimited.Family.TIMELINE)
-    @Extension(name = RateLimitHeadersDocument.EXTENSION, value = "timeline")
     public Uni<Response> home(@Parameter(ref = FeedApi.LIMIT) @QueryParam("limit") String limit,
             @Parameter(ref = FeedApi.CURSOR) @QueryParam("cursor") String cursor,
             @Parameter(ref = FeedApi.SINCE) @QueryParam("since") String since,

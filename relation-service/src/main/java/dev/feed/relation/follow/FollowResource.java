@@ -3,9 +3,7 @@ package dev.feed.relation.follow;
 import dev.feed.relation.RelationApi;
 import dev.feed.relation.event.Relay;
 import dev.feed.relation.problem.Problem;
-import dev.feed.relation.ratelimit.RateLimitHeadersDocument;
 import dev.feed.relation.ratelimit.RateLimited;
-import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.feed.relation.problem.ProblemException;
 import dev.feed.relation.user.Caller;
 import dev.feed.relation.user.Ids;
@@ -74,7 +72,6 @@ public class FollowResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
     @RateLimited(RateLimited.Family.FOLLOWS)
-    @Extension(name = RateLimitHeadersDocument.EXTENSION, value = "follows")
     public Uni<Void> follow(
             @Parameter(description = "The user to follow.", example = "1002",
                     schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN))
@@ -97,7 +94,6 @@ public class FollowResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
     @RateLimited(RateLimited.Family.FOLLOWS)
-    @Extension(name = RateLimitHeadersDocument.EXTENSION, value = "follows")
     public Uni<Void> unfollow(
             @Parameter(description = "The user to unfollow.", example = "1002",
                     schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN))

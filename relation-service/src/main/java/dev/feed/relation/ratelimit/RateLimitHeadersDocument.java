@@ -1,7 +1,6 @@
 package dev.feed.relation.ratelimit;
 
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.Operation;
@@ -10,19 +9,21 @@ import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 
 /**
- * Documents the X-RateLimit headers on every answer of the operations marked with the
- * {@value #EXTENSION} extension (the {@link RateLimited} endpoints), so each resource method
- * states its family once instead of repeating three headers on each of its responses. Answers
- * that are references to shared responses are left as they are (the shared 429 lists them).
+ * Documents the X-RateLimit headers on every answer of the rate-limited operations, those whose
+ * 429 is the shared {@code RateLimited} response (every {@link RateLimited} endpoint refers to it),
+ * so a resource method does not repeat three headers on each of its responses. Answers that are
+ * references to shared responses are left as they are (the shared 429 lists them).
  */
 public class RateLimitHeadersDocument implements OASFilter {
-    /** The operation extension naming the limit family, e.g. {@code x-rate-limit: follows}. */
-    public static final String EXTENSION = "x-rate-limit";
+    private static final String SHARED_429 = "/RateLimited";
 
     @Override
     public Operation filterOperation(Operation operation) {
-        Map<String, Object> extensions = operation.getExtensions();
-        if (extensions == null || !extensions.containsKey(EXTENSION) || operation.getResponses() == null) {
+        if (operation.getResponses() == null || operation.getResponses().getAPIResponses() == null) {
+            return operation;
+        }
+        APIResponse tooMany = operation.getResponses().getAPIResponses().get("429");
+        if (tooMany == null || tooMany.getRef() == null || !tooMany.getRef().endsWith(SHARED_429)) {
             return operation;
         }
         for (APIResponse response : operation.getResponses().getAPIResponses().values()) {

@@ -7,9 +7,7 @@ import dev.feed.relation.follow.Paging;
 import dev.feed.relation.follow.Transactions;
 import dev.feed.relation.follow.UserSummary;
 import dev.feed.relation.problem.Problem;
-import dev.feed.relation.ratelimit.RateLimitHeadersDocument;
 import dev.feed.relation.ratelimit.RateLimited;
-import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.feed.relation.problem.ProblemException;
 import dev.feed.relation.user.Caller;
 import dev.feed.relation.user.Ids;
@@ -70,7 +68,6 @@ public class SafetyResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
     @RateLimited(RateLimited.Family.SAFETY)
-    @Extension(name = RateLimitHeadersDocument.EXTENSION, value = "safety")
     public Uni<Void> block(@Parameter(description = "The user to block.", example = "1002",
             schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN)) @PathParam("id") String rawId) {
         long me = caller.id();
@@ -87,7 +84,6 @@ public class SafetyResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
     @RateLimited(RateLimited.Family.SAFETY)
-    @Extension(name = RateLimitHeadersDocument.EXTENSION, value = "safety")
     public Uni<Void> unblock(@Parameter(description = "The user to unblock.", example = "1002",
             schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN)) @PathParam("id") String rawId) {
         long me = caller.id();
@@ -121,7 +117,6 @@ public class SafetyResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
     @RateLimited(RateLimited.Family.SAFETY)
-    @Extension(name = RateLimitHeadersDocument.EXTENSION, value = "safety")
     public Uni<Void> mute(@Parameter(description = "The user to mute.", example = "1002",
             schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN)) @PathParam("id") String rawId) {
         long me = caller.id();
@@ -137,7 +132,6 @@ public class SafetyResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
     @RateLimited(RateLimited.Family.SAFETY)
-    @Extension(name = RateLimitHeadersDocument.EXTENSION, value = "safety")
     public Uni<Void> unmute(@Parameter(description = "The user to unmute.", example = "1002",
             schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN)) @PathParam("id") String rawId) {
         long me = caller.id();
