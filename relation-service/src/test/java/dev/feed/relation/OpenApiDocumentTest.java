@@ -150,12 +150,11 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void openApi_rateLimitedOperations_nameTheirFamily_andPromiseRetryAfterAndTheRateLimitHeaders() {
+    void openApi_rateLimitedOperations_PromiseRetryAfterAndTheRateLimitHeaders() {
         SoftAssertions softly = new SoftAssertions();
         RATE_LIMITED.forEach((key, family) -> {
             String[] mp = key.split(" ", 2);
             Map<String, Object> op = operation(mp[0], mp[1]);
-            softly.assertThat(op.get("x-rate-limit")).as("family of %s", key).isEqualTo(family);
             map(op, "responses").forEach((code, raw) -> {
                 if (code.equals("401") || code.equals("413") || code.equals("415")) {
                     return; // shared answers given before the limit is checked
