@@ -265,6 +265,7 @@ FEED_WORKER_ID=$i
 FEED_INTERNAL_TOKEN=${FEED_INTERNAL_TOKEN:-local-internal-token}
 FEED_LOG_JSON=${FEED_LOG_JSON:-false}
 ENV
+  bench_rate_limits
 }
 
 service_start() {

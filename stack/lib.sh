@@ -177,3 +177,16 @@ render_template() {
   mkdir -p "$(dirname "$dest")"
   sed "${args[@]}" "$src" > "$dest.tmp" && mv "$dest.tmp" "$dest"
 }
+
+# The local stacks are load benches: every client is 127.0.0.1 and a bench reads thousands of times a
+# second. The rate limits stay on (their code runs, their buckets fill) but far out of reach; a
+# FEED_RATE_LIMIT_* variable set in the caller's environment wins (README "Rate limits").
+bench_rate_limits() {
+  local family scope var
+  for family in TIMELINE DELETES FOLLOWS SAFETY PROFILE; do
+    for scope in PER_USER PER_ADDRESS; do
+      var="FEED_RATE_LIMIT_${family}_${scope}"
+      echo "$var=${!var:-100000000}"
+    done
+  done
+}

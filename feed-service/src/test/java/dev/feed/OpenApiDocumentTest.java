@@ -48,17 +48,22 @@ class OpenApiDocumentTest {
             new Endpoint("POST", "/v1/posts/{id}/reposts", codes(200, 201, 401, 404), codes(400, 429, 503)),
             // 400: an id that is not a positive number (DESIGN.md only says bad input is a 4xx).
             new Endpoint("GET", "/v1/posts/{id}", codes(200, 401, 404), codes(400, 503)),
-            // No 503: a delete never asks relation-service.
-            new Endpoint("DELETE", "/v1/posts/{id}", codes(204, 401, 403, 404), codes(400)),
+            // No 503: a delete never asks relation-service. 429: the deletes limit (README "Rate limits").
+            new Endpoint("DELETE", "/v1/posts/{id}", codes(204, 401, 403, 404, 429), codes(400)),
             // 304: If-None-Match with the page's current ETag (DESIGN "Client sync").
-            new Endpoint("GET", "/v1/timeline", codes(200, 304, 400, 401), codes(503)),
+            // 429: the timeline limit (README "Rate limits").
+            new Endpoint("GET", "/v1/timeline", codes(200, 304, 400, 401, 429), codes(503)),
             // Client sync: the read marker; 400 a missing or malformed position (bad input is a 4xx).
             new Endpoint("GET", "/v1/timeline/marker", codes(200, 401), codes(503)),
             new Endpoint("PUT", "/v1/timeline/marker", codes(200, 400, 401), codes(413, 415, 503)),
             // Client sync: the live stream; 429 too many open streams; 400 a malformed Last-Event-ID or since.
             // No 503: the status is sent before the reader's lists are fetched; a failure then ends the stream.
             new Endpoint("GET", "/v1/timeline/stream", codes(200, 400, 401, 429), codes()),
-            new Endpoint("GET", "/v1/users/{id}/posts", codes(200, 400, 401), codes(503)));
+            new Endpoint("GET", "/v1/users/{id}/posts", codes(200, 400, 401, 429), codes(503)));
+
+    /** The rate-limited operations (README "Rate limits") and their family. */
+    private static final Map<String, String> RATE_LIMITED = Map.of(
+            "GET /v1/timeline", "timeline", "GET /v1/users/{id}/posts", "timeline", "DELETE /v1/posts/{id}", "deletes");
 
     /** Not in DESIGN.md: the operators' endpoints as feed-service/README.md lists them (its "contract"). */
     private static final List<Endpoint> ADMIN = List.of(
@@ -109,6 +114,24 @@ class OpenApiDocumentTest {
         }
         softly.assertAll();
         assertThat(responseCodes(operation("POST", "/v1/posts"))).contains("201", "429", "503");
+    }
+
+    @Test
+    void openApi_rateLimitedOperations_PromiseTheRateLimitHeadersOnEveryAnswer() {
+        SoftAssertions softly = new SoftAssertions();
+        RATE_LIMITED.forEach((key, family) -> {
+            String[] mp = key.split(" ", 2);
+            Map<String, Object> op = operation(mp[0], mp[1]);
+            map(op, "responses").forEach((code, raw) -> {
+                if (code.equals("401") || code.equals("503")) {
+                    return; // shared answers: a 401 is given before the limit is checked; a 503 may be the limiter's store away
+                }
+                Map<String, Object> headers = map(resolve(raw), "headers");
+                softly.assertThat(headers == null ? Set.of() : headers.keySet()).as("headers of %s %s", key, code)
+                        .contains("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset");
+            });
+        });
+        softly.assertAll();
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.feed.health;
 
 import dev.feed.relation.GuardedRelation;
-import dev.feed.timeline.TimelineService;
+import dev.feed.timeline.RedisOrCassandra;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -22,7 +22,7 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class BreakerStates implements HealthCheck {
     static final List<String> BREAKERS = List.of(GuardedRelation.FOLLOWEES, GuardedRelation.HIDDEN_AUTHORS, GuardedRelation.LOOKUP,
-            TimelineService.REDIS_BREAKER);
+            RedisOrCassandra.REDIS_BREAKER);
 
     private final CircuitBreakerMaintenance breakers;
 

@@ -5,6 +5,7 @@ import dev.feed.author.Author;
 import dev.feed.author.AuthorDirectory;
 import dev.feed.hotcache.PostRef;
 import dev.feed.problem.Problem;
+import dev.feed.ratelimit.RateLimited;
 import dev.feed.problem.ProblemException;
 import dev.feed.problem.Text;
 import dev.feed.publish.PublishService;
@@ -192,6 +193,8 @@ public class PostResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No post ever had this id.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", ref = FeedApi.RATE_LIMITED)
+    @RateLimited(RateLimited.Family.DELETES)
     public Uni<Response> delete(@Parameter(description = "The post id.", schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN),
             example = "7401562718208000001") @PathParam("id") String rawId) {
         long id = parseId(rawId, "post id");
@@ -207,7 +210,9 @@ public class PostResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostPage.class)))
     @APIResponse(responseCode = "400", description = "The id, limit or cursor is malformed or out of range; the detail names it.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", ref = FeedApi.RATE_LIMITED)
     @APIResponse(responseCode = "503", ref = FeedApi.UNAVAILABLE)
+    @RateLimited(RateLimited.Family.TIMELINE)
     public Uni<PostPage> byAuthor(
             @Parameter(description = "The author's user id.", schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN),
                     example = "1001") @PathParam("id") String rawId,

@@ -11,6 +11,7 @@ import dev.feed.post.IdClock;
 import dev.feed.post.SnowflakeIds;
 import dev.feed.post.Tombstones;
 import dev.feed.problem.ProblemException;
+import dev.feed.ratelimit.RateLimiter;
 import dev.feed.timeline.HomeInboxStore;
 import dev.feed.timeline.OutboxReader;
 import io.micrometer.core.instrument.Counter;
@@ -75,7 +76,8 @@ public class PublishService {
     }
 
     private Uni<Void> checkRateLimit(long authorId) {
-        return rateLimiter.take(authorId).map(decision -> {
+        RateLimiter.Limit limit = new RateLimiter.Limit(config.rateBurst(), config.ratePerMinute() / 60_000.0);
+        return rateLimiter.take("publish", RateLimiter.key("publish", "user", Long.toString(authorId)), limit).map(decision -> {
             if (!decision.allowed()) {
                 throw new RateLimitedException(decision.retryAfterSeconds());
             }

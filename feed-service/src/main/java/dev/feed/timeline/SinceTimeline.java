@@ -28,6 +28,9 @@ import java.util.Set;
  * Cassandra for every author of the timeline instead. Pull-tier authors are read from their
  * outboxes, not the hot-cache: the cache is rebuilt asynchronously after a publish, and a refresh
  * that missed a post the outbox already holds would hand out a position above it.
+ *
+ * <p>With Redis unreachable ({@link RedisOrCassandra}: a failed call or its breaker open) the page is
+ * read upward from Cassandra alone, hydrated from Cassandra, and marked {@code "degraded": true}.
  */
 @ApplicationScoped
 public class SinceTimeline {
@@ -41,9 +44,11 @@ public class SinceTimeline {
     private final PostsAfter archive;
     private final PostHydrator hydrator;
     private final TimelineConfig config;
+    private final RedisOrCassandra redisOrCassandra;
 
     public SinceTimeline(FolloweeCache followees, HomeInboxStore inbox, InboxRebuilder rebuilder, OutboxReader outboxes,
-            PostsAfter archive, PostHydrator hydrator, TimelineConfig config) {
+            PostsAfter archive, PostHydrator hydrator, TimelineConfig config, RedisOrCassandra redisOrCassandra) {
+        this.redisOrCassandra = redisOrCassandra;
         this.followees = followees;
         this.inbox = inbox;
         this.rebuilder = rebuilder;
@@ -59,23 +64,27 @@ public class SinceTimeline {
 
     /** The {@code limit} items closest above {@code since}, newest first. */
     public Uni<PostPage> page(long readerId, Cursor since, int limit) {
-        return followees.of(readerId)
-                .chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1))
-                .map(SinceTimeline::toPostPage);
+        return followees.of(readerId).chain(f -> redisOrCassandra.read(
+                () -> collect(readerId, f, since, limit, new ArrayList<>(), 1, false).map(SinceTimeline::toPostPage),
+                () -> collect(readerId, f, since, limit, new ArrayList<>(), 1, true).map(SinceTimeline::toPostPage)));
     }
 
     /** Items of the timeline strictly newer than {@code since}, oldest first, at most {@code limit} (the stream's replay). */
     public Uni<List<PostView>> oldestFirst(long readerId, Cursor since, int limit) {
-        return followees.of(readerId).chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1));
+        return followees.of(readerId).chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1, false));
     }
 
-    private Uni<List<PostView>> collect(long readerId, Followees f, Cursor since, int limit, List<PostView> acc, int round) {
+    /** Rounds of candidates, hydrated and filtered; {@code durable}: from Cassandra alone (the degraded read, no Redis). */
+    private Uni<List<PostView>> collect(long readerId, Followees f, Cursor since, int limit, List<PostView> acc, int round,
+            boolean durable) {
         int want = limit - acc.size() + config.slack();
-        return candidates(readerId, f, since, want).chain(c -> {
+        Uni<Candidates> candidates = durable ? fromArchive(f.everyone(readerId), since, want) : candidates(readerId, f, since, want);
+        return candidates.chain(c -> {
             if (c.oldestFirst().isEmpty()) {
                 return Uni.createFrom().item(acc);
             }
-            return hydrator.hydrate(c.oldestFirst().stream().map(PostRef::postId).toList()).chain(views -> {
+            List<Long> ids = c.oldestFirst().stream().map(PostRef::postId).toList();
+            return (durable ? hydrator.hydrateDurable(ids) : hydrator.hydrate(ids)).chain(views -> {
                 for (PostView view : views) {
                     if (acc.size() >= limit) {
                         break;
@@ -88,7 +97,8 @@ public class SinceTimeline {
                     return Uni.createFrom().item(acc);
                 }
                 // Dropped posts left the page short: go on above the newest candidate looked at.
-                return collect(readerId, f, Cursor.after(c.oldestFirst().get(c.oldestFirst().size() - 1)), limit, acc, round + 1);
+                return collect(readerId, f, Cursor.after(c.oldestFirst().get(c.oldestFirst().size() - 1)), limit, acc, round + 1,
+                        durable);
             });
         });
     }

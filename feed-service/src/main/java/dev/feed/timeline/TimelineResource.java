@@ -5,9 +5,11 @@ import dev.feed.post.Caller;
 import dev.feed.post.Cursor;
 import dev.feed.post.PostPage;
 import dev.feed.problem.Problem;
+import dev.feed.ratelimit.RateLimited;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import dev.feed.problem.ProblemException;
+import dev.feed.redis.RedisUnavailableException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -36,12 +38,15 @@ public class TimelineResource {
     private final TimelineService timeline;
     private final SinceTimeline sinceTimeline;
     private final PageTags tags;
+    private final RedisOrCassandra redisOrCassandra;
 
-    public TimelineResource(Caller reader, TimelineService timeline, SinceTimeline sinceTimeline, PageTags tags) {
+    public TimelineResource(Caller reader, TimelineService timeline, SinceTimeline sinceTimeline, PageTags tags,
+            RedisOrCassandra redisOrCassandra) {
         this.reader = reader;
         this.timeline = timeline;
         this.sinceTimeline = sinceTimeline;
         this.tags = tags;
+        this.redisOrCassandra = redisOrCassandra;
     }
 
     /** The reader's home timeline, newest first: their own posts and those of everyone they follow. */
@@ -62,7 +67,9 @@ public class TimelineResource {
     @APIResponse(responseCode = "400", description = "The limit, cursor or since is malformed or out of range, or cursor and"
             + " since were both given; the detail names it.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", ref = FeedApi.RATE_LIMITED)
     @APIResponse(responseCode = "503", ref = FeedApi.UNAVAILABLE)
+    @RateLimited(RateLimited.Family.TIMELINE)
     public Uni<Response> home(@Parameter(ref = FeedApi.LIMIT) @QueryParam("limit") String limit,
             @Parameter(ref = FeedApi.CURSOR) @QueryParam("cursor") String cursor,
             @Parameter(ref = FeedApi.SINCE) @QueryParam("since") String since,
@@ -80,11 +87,15 @@ public class TimelineResource {
         if (ifNoneMatch == null) {
             return answer(readerId, timeline.page(readerId, after, size), null);
         }
+        if (!redisOrCassandra.redisTrusted()) {
+            // Its breaker says Redis is gone: do not wait out its timeout for refs; the page, degraded, answers.
+            return answer(readerId, timeline.page(readerId, after, size), ifNoneMatch);
+        }
         // The conditional read: the page's tag from its refs alone; hydration only when it changed.
         // Without Redis there are no refs to tag: the page itself, degraded, answers.
         return tags.unhydrated(readerId, after, size)
                 .map(tag -> PageTags.matches(ifNoneMatch, tag) ? tag : null)
-                .onFailure(TimelineService::redisDown).recoverWithNull()
+                .onFailure(RedisUnavailableException.class).recoverWithNull()
                 .chain(tag -> tag != null
                         ? Uni.createFrom().item(notModified(tag))
                         : answer(readerId, timeline.page(readerId, after, size), ifNoneMatch));

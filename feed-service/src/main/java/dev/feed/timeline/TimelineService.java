@@ -11,13 +11,8 @@ import dev.feed.post.PostHydrator;
 import dev.feed.post.PostPage;
 import dev.feed.post.PostView;
 import dev.feed.post.Tombstones;
-import dev.feed.redis.RedisUnavailableException;
-import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.util.TypeLiteral;
-import java.time.temporal.ChronoUnit;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,23 +30,15 @@ import java.util.Set;
  *
  * <p>Degraded, not failed (DESIGN "When a dependency fails"): with relation-service unreachable the
  * page is built on the reader's last known followees ({@link FolloweeCache}); with Redis
- * unreachable (a call failed or timed out, or its breaker {@value #REDIS_BREAKER} is open) the page
- * is read from Cassandra alone, at most {@code feed.timeline.degraded-concurrency} such reads at a
- * time, the same number queued, the rest 503 with Retry-After. Either way the page says
+ * unreachable (a call failed or timed out, or its breaker is open: {@link RedisOrCassandra}) the
+ * page is read from Cassandra alone, at most {@code feed.timeline.degraded-concurrency} such reads at
+ * a time, the same number queued, the rest 503 with Retry-After. Either way the page says
  * {@code "degraded": true} and {@link DegradedReads} counts it.
  */
 @ApplicationScoped
 public class TimelineService {
     /** Rounds of "fetch more" when hydration dropped deleted or unfollowed posts. */
     private static final int MAX_ROUNDS = 4;
-    /**
-     * Opens when half of the last 20 Redis-path reads found Redis unreachable; for 5 s after, reads go
-     * straight to Cassandra instead of each waiting out the Redis timeout; 2 good reads close it.
-     */
-    public static final String REDIS_BREAKER = "timeline-redis";
-    private static final TypeLiteral<Uni<PostPage>> PAGE = new TypeLiteral<>() {
-    };
-
     private final FolloweeCache followees;
     private final HiddenAuthorsCache hiddenAuthors;
     private final HomeInboxStore inbox;
@@ -66,21 +53,14 @@ public class TimelineService {
     private final OutboxConfig outboxConfig;
     private final TierTransitions transitions;
     private final DegradedReads degraded;
-    private final TypedGuard<Uni<PostPage>> redisBreaker;
-    private final TypedGuard<Uni<PostPage>> cassandraBulkhead;
+    private final RedisOrCassandra redisOrCassandra;
 
     public TimelineService(FolloweeCache followees, HiddenAuthorsCache hiddenAuthors, HomeInboxStore inbox, InboxRebuilder rebuilder,
             OutboxReader outboxes,
             ArchiveReader archive, HotCache hotCache, PostHydrator hydrator, Tombstones tombstones, TimelineConfig config, HotConfig hotConfig,
-            OutboxConfig outboxConfig, TierTransitions transitions, DegradedReads degraded) {
+            OutboxConfig outboxConfig, TierTransitions transitions, DegradedReads degraded, RedisOrCassandra redisOrCassandra) {
         this.degraded = degraded;
-        this.redisBreaker = TypedGuard.create(PAGE).withDescription("timeline read from Redis")
-                .withCircuitBreaker().name(REDIS_BREAKER).failOn(RedisUnavailableException.class)
-                .requestVolumeThreshold(20).failureRatio(0.5).delay(5, ChronoUnit.SECONDS).successThreshold(2).done()
-                .build();
-        this.cassandraBulkhead = TypedGuard.create(PAGE).withDescription("degraded timeline read from Cassandra")
-                .withBulkhead().limit(config.degradedConcurrency()).queueSize(config.degradedConcurrency()).done()
-                .build();
+        this.redisOrCassandra = redisOrCassandra;
         this.followees = followees;
         this.hiddenAuthors = hiddenAuthors;
         this.inbox = inbox;
@@ -129,14 +109,7 @@ public class TimelineService {
     }
 
     private Uni<PostPage> fromRedisElseCassandra(long readerId, Followees f, Cursor cursor, int limit) {
-        return redisBreaker.get(() -> fromRedis(readerId, f, cursor, limit))
-                .onFailure(TimelineService::redisDown).recoverWithUni(() -> fromCassandra(readerId, f, cursor, limit));
-    }
-
-    /** Redis did not answer, or its breaker is open: what a read may answer from Cassandra instead. */
-    public static boolean redisDown(Throwable e) {
-        return e instanceof RedisUnavailableException
-                || (e instanceof CircuitBreakerOpenException && e.getMessage() != null && e.getMessage().contains(REDIS_BREAKER));
+        return redisOrCassandra.read(() -> fromRedis(readerId, f, cursor, limit), () -> fromCassandra(readerId, f, cursor, limit));
     }
 
     private Uni<PostPage> fromRedis(long readerId, Followees f, Cursor cursor, int limit) {
@@ -147,19 +120,18 @@ public class TimelineService {
     /**
      * The degraded page: the merged newest posts below the cursor of everyone the page is made of,
      * straight from Cassandra, hydrated from Cassandra; one round (a deleted post makes the page
-     * shorter, its cursor still goes on). Behind the bulkhead: at most degraded-concurrency at once.
+     * shorter, its cursor still goes on). Run by {@link RedisOrCassandra} behind its bulkhead.
      */
     private Uni<PostPage> fromCassandra(long readerId, Followees f, Cursor cursor, int limit) {
-        return cassandraBulkhead.get(() -> archive.newestAcross(f.everyone(readerId), cursor, limit).chain(merged -> {
+        return archive.newestAcross(f.everyone(readerId), cursor, limit).chain(merged -> {
             List<Long> ids = merged.refs().stream().map(PostRef::postId).toList();
             return hydrator.hydrateDurable(ids).map(views -> {
                 List<PostView> items = views.stream().filter(v -> f.allowed().contains(v.author().id())).toList();
                 String next = merged.exhausted() || merged.refs().isEmpty()
                         ? null : Cursor.after(merged.refs().get(merged.refs().size() - 1)).toString();
-                degraded.redis();
-                return new PostPage(items, next).asDegraded();
+                return new PostPage(items, next);
             });
-        }));
+        });
     }
 
     /** The reader's followees minus the authors hidden from them (blocks both ways, mutes): both lists cached, fetched together. */

@@ -1,5 +1,7 @@
 package dev.feed.publish;
 
+import dev.feed.ratelimit.RateLimiter;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -223,8 +223,8 @@ class ChartTest {
         Map<String, Object> c = container(defaults.get("Deployment", RELATION));
         assertThat(envNames(c)).contains("FEED_PG_URL", "FEED_PG_USER", "FEED_PG_PASSWORD", "FEED_PG_POOL_SIZE",
                 "FEED_KAFKA_BOOTSTRAP", "FEED_TIER_PULL_AT", "FEED_TIER_PUSH_BELOW", "FEED_JWT_PUBLIC_KEY",
-                "FEED_INTERNAL_TOKEN");
-        assertThat(envNames(c)).doesNotHaveDuplicates().doesNotContain("FEED_REDIS_URL", "FEED_CASSANDRA_CONTACT_POINTS");
+                "FEED_INTERNAL_TOKEN", "FEED_REDIS_URL", "FEED_REDIS_TYPE"); // Redis: the rate limits' buckets
+        assertThat(envNames(c)).doesNotHaveDuplicates().doesNotContain("FEED_CASSANDRA_CONTACT_POINTS");
         assertThat(value(c, "FEED_PG_URL")).isEqualTo("postgresql://postgres:5432/feed");
         assertThat(value(c, "FEED_PG_USER")).isEqualTo("feed");
         assertSecretRef(c, "FEED_PG_PASSWORD", "feed-postgres", "password");

@@ -51,6 +51,19 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                 @APIResponse(name = RelationApi.INTERNAL_UNAUTHORIZED, responseCode = "401",
                         description = "The X-Internal-Token header is missing or wrong (a user JWT does not open these endpoints).",
                         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                @APIResponse(name = RelationApi.RATE_LIMITED, responseCode = "429",
+                        description = "Over the rate limit of this endpoint family, for the caller or for the client address"
+                                + " (README \"Rate limits\"). Retry after Retry-After seconds.",
+                        headers = {
+                                @Header(name = "Retry-After", description = "Seconds until the bucket holds a request again.",
+                                        schema = @Schema(type = SchemaType.INTEGER)),
+                                @Header(name = "X-RateLimit-Limit", description = "The bucket's size: requests allowed in a full period.",
+                                        schema = @Schema(type = SchemaType.INTEGER)),
+                                @Header(name = "X-RateLimit-Remaining", description = "0: the bucket that refused is empty.",
+                                        schema = @Schema(type = SchemaType.INTEGER)),
+                                @Header(name = "X-RateLimit-Reset", description = "When that bucket is full again, in Unix epoch seconds.",
+                                        schema = @Schema(type = SchemaType.INTEGER))},
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
                 @APIResponse(name = RelationApi.TOO_LARGE, responseCode = "413",
                         description = "The request body is over quarkus.http.limits.max-body-size (64 KiB). A problem document"
                                 + " when the body declared its Content-Length; a chunked body cut off in flight gets an empty 413.",
@@ -78,5 +91,6 @@ public class RelationApi extends Application {
     public static final String UNAUTHORIZED = "Unauthorized";
     public static final String INTERNAL_UNAUTHORIZED = "InternalUnauthorized";
     public static final String TOO_LARGE = "PayloadTooLarge";
+    public static final String RATE_LIMITED = "RateLimited";
     public static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
 }

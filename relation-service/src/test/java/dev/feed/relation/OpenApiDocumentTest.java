@@ -42,24 +42,32 @@ class OpenApiDocumentTest {
     private static final List<Endpoint> PUBLIC = List.of(
             // 400: a handle or display name that breaks DESIGN.md's rules (it says only "bad input is a 4xx");
             // 413/415: a body too large or not JSON, refused before the resource runs.
-            new Endpoint("PUT", "/v1/users/me", codes(200, 401, 409), codes(400, 413, 415)),
+            // 429 (here and on the graph's other writes): the rate limits of README "Rate limits".
+            new Endpoint("PUT", "/v1/users/me", codes(200, 401, 409), codes(400, 413, 415, 429)),
             // 400 for an id that is not a number, 404 for an unknown one: DESIGN.md gives only the 200 body.
             new Endpoint("GET", "/v1/users/{id}", codes(200, 401), codes(400, 404)),
             // 400: a handle holding NUL, a control character or a lone surrogate (issue 15, bad input never 5xx).
             new Endpoint("GET", "/v1/users/by-handle/{handle}", codes(200, 401), codes(400, 404)),
             // 409: the caller has no profile yet (README); an edge from a user who does not exist would be a ghost.
-            new Endpoint("PUT", "/v1/users/me/following/{id}", codes(204, 400, 401, 403, 404), codes(409)),
-            new Endpoint("DELETE", "/v1/users/me/following/{id}", codes(204, 401), codes(400)),
+            new Endpoint("PUT", "/v1/users/me/following/{id}", codes(204, 400, 401, 403, 404), codes(409, 429)),
+            new Endpoint("DELETE", "/v1/users/me/following/{id}", codes(204, 401), codes(400, 429)),
             // bad limit/cursor is a 400 like feed-service's; 404 for an unknown user rather than an empty page.
             new Endpoint("GET", "/v1/users/{id}/followers", codes(200, 401), codes(400, 404)),
             new Endpoint("GET", "/v1/users/{id}/following", codes(200, 401), codes(400, 404)),
             // Safety (issue 17): 409 as for follows (the caller has no profile); bad limit/cursor 400 as for followers.
-            new Endpoint("PUT", "/v1/users/me/blocks/{id}", codes(204, 400, 401, 404), codes(409)),
-            new Endpoint("DELETE", "/v1/users/me/blocks/{id}", codes(204, 401), codes(400)),
+            new Endpoint("PUT", "/v1/users/me/blocks/{id}", codes(204, 400, 401, 404), codes(409, 429)),
+            new Endpoint("DELETE", "/v1/users/me/blocks/{id}", codes(204, 401), codes(400, 429)),
             new Endpoint("GET", "/v1/users/me/blocks", codes(200, 401), codes(400)),
-            new Endpoint("PUT", "/v1/users/me/mutes/{id}", codes(204, 401), codes(400, 404, 409)),
-            new Endpoint("DELETE", "/v1/users/me/mutes/{id}", codes(204, 401), codes(400)),
+            new Endpoint("PUT", "/v1/users/me/mutes/{id}", codes(204, 401), codes(400, 404, 409, 429)),
+            new Endpoint("DELETE", "/v1/users/me/mutes/{id}", codes(204, 401), codes(400, 429)),
             new Endpoint("GET", "/v1/users/me/mutes", codes(200, 401), codes(400)));
+
+    /** The rate-limited operations (README "Rate limits") and their family. */
+    private static final Map<String, String> RATE_LIMITED = Map.of(
+            "PUT /v1/users/me", "profile",
+            "PUT /v1/users/me/following/{id}", "follows", "DELETE /v1/users/me/following/{id}", "follows",
+            "PUT /v1/users/me/blocks/{id}", "safety", "DELETE /v1/users/me/blocks/{id}", "safety",
+            "PUT /v1/users/me/mutes/{id}", "safety", "DELETE /v1/users/me/mutes/{id}", "safety");
 
     /** Not in DESIGN.md: the internal API as relation-service/README.md documents it (its "contract"). */
     private static final List<Endpoint> INTERNAL = List.of(
@@ -138,6 +146,26 @@ class OpenApiDocumentTest {
                 softly.assertThat(json == null ? null : json.get("examples")).as("request body examples of %s", e).isNotNull();
             }
         }
+        softly.assertAll();
+    }
+
+    @Test
+    void openApi_rateLimitedOperations_PromiseRetryAfterAndTheRateLimitHeaders() {
+        SoftAssertions softly = new SoftAssertions();
+        RATE_LIMITED.forEach((key, family) -> {
+            String[] mp = key.split(" ", 2);
+            Map<String, Object> op = operation(mp[0], mp[1]);
+            map(op, "responses").forEach((code, raw) -> {
+                if (code.equals("401") || code.equals("413") || code.equals("415")) {
+                    return; // shared answers given before the limit is checked
+                }
+                Map<String, Object> headers = map(resolve(raw), "headers");
+                softly.assertThat(headers == null ? Set.of() : headers.keySet()).as("headers of %s %s", key, code)
+                        .contains("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset");
+            });
+            Map<String, Object> tooMany = resolve(map(op, "responses").get("429"));
+            softly.assertThat(map(tooMany, "headers")).as("headers of %s 429", key).containsKey("Retry-After");
+        });
         softly.assertAll();
     }
 

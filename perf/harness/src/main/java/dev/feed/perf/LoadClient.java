@@ -44,12 +44,22 @@ public final class LoadClient implements AutoCloseable {
      * 200,000 once every exchange is started on the loop).
      */
     public CompletableFuture<Integer> get(String path, String token) {
+        return get(path, token, null);
+    }
+
+    /** As {@link #get(String, String)}, handing each answer's body to {@code bodySeen} (on the event loop) when given. */
+    public CompletableFuture<Integer> get(String path, String token, java.util.function.Consumer<io.vertx.core.buffer.Buffer> bodySeen) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port).setURI(path)
                 .putHeader("Authorization", "Bearer " + token).setIdleTimeout(10_000);
         CompletableFuture<Integer> result = new CompletableFuture<>();
         sender().execute(() -> client.request(options)
                 .compose(req -> req.send())
-                .compose(resp -> resp.body().map(body -> resp.statusCode()))
+                .compose(resp -> resp.body().map(body -> {
+                    if (bodySeen != null) {
+                        bodySeen.accept(body);
+                    }
+                    return resp.statusCode();
+                }))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         result.complete(ar.result());

@@ -3,6 +3,7 @@ package dev.feed.relation.follow;
 import dev.feed.relation.RelationApi;
 import dev.feed.relation.event.Relay;
 import dev.feed.relation.problem.Problem;
+import dev.feed.relation.ratelimit.RateLimited;
 import dev.feed.relation.problem.ProblemException;
 import dev.feed.relation.user.Caller;
 import dev.feed.relation.user.Ids;
@@ -69,6 +70,8 @@ public class FollowResource {
             + " PUT /v1/users/me first), or already follows the most accounts one user may (type follow-limit, FEED_FOLLOW_MAX,"
             + " default 7,500: unfollow one first).",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
+    @RateLimited(RateLimited.Family.FOLLOWS)
     public Uni<Void> follow(
             @Parameter(description = "The user to follow.", example = "1002",
                     schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN))
@@ -89,6 +92,8 @@ public class FollowResource {
     @APIResponse(responseCode = "204", description = "The caller does not follow the user.")
     @APIResponse(responseCode = "400", description = "The id is not a positive 64-bit decimal number, or it is the caller's own.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
+    @RateLimited(RateLimited.Family.FOLLOWS)
     public Uni<Void> unfollow(
             @Parameter(description = "The user to unfollow.", example = "1002",
                     schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN))

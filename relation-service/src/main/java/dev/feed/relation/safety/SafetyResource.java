@@ -7,6 +7,7 @@ import dev.feed.relation.follow.Paging;
 import dev.feed.relation.follow.Transactions;
 import dev.feed.relation.follow.UserSummary;
 import dev.feed.relation.problem.Problem;
+import dev.feed.relation.ratelimit.RateLimited;
 import dev.feed.relation.problem.ProblemException;
 import dev.feed.relation.user.Caller;
 import dev.feed.relation.user.Ids;
@@ -65,6 +66,8 @@ public class SafetyResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The caller has no profile yet: create it with PUT /v1/users/me first.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
+    @RateLimited(RateLimited.Family.SAFETY)
     public Uni<Void> block(@Parameter(description = "The user to block.", example = "1002",
             schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN)) @PathParam("id") String rawId) {
         long me = caller.id();
@@ -79,6 +82,8 @@ public class SafetyResource {
     @APIResponse(responseCode = "204", description = "The caller does not block the user.")
     @APIResponse(responseCode = "400", description = "The id is not a positive 64-bit decimal number, or it is the caller's own.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
+    @RateLimited(RateLimited.Family.SAFETY)
     public Uni<Void> unblock(@Parameter(description = "The user to unblock.", example = "1002",
             schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN)) @PathParam("id") String rawId) {
         long me = caller.id();
@@ -110,6 +115,8 @@ public class SafetyResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The caller has no profile yet: create it with PUT /v1/users/me first.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
+    @RateLimited(RateLimited.Family.SAFETY)
     public Uni<Void> mute(@Parameter(description = "The user to mute.", example = "1002",
             schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN)) @PathParam("id") String rawId) {
         long me = caller.id();
@@ -123,6 +130,8 @@ public class SafetyResource {
     @APIResponse(responseCode = "204", description = "The caller does not mute the user.")
     @APIResponse(responseCode = "400", description = "The id is not a positive 64-bit decimal number, or it is the caller's own.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
+    @RateLimited(RateLimited.Family.SAFETY)
     public Uni<Void> unmute(@Parameter(description = "The user to unmute.", example = "1002",
             schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN)) @PathParam("id") String rawId) {
         long me = caller.id();

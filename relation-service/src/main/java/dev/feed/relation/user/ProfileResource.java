@@ -2,6 +2,7 @@ package dev.feed.relation.user;
 
 import dev.feed.relation.RelationApi;
 import dev.feed.relation.problem.Problem;
+import dev.feed.relation.ratelimit.RateLimited;
 import dev.feed.relation.problem.ProblemException;
 import dev.feed.relation.problem.Text;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -66,6 +67,8 @@ public class ProfileResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", ref = RelationApi.TOO_LARGE)
     @APIResponse(responseCode = "415", ref = RelationApi.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "429", ref = RelationApi.RATE_LIMITED)
+    @RateLimited(RateLimited.Family.PROFILE)
     public Uni<Profile> putMe(@Valid @NotNull(message = "a JSON body is required") ProfileRequest request) {
         long id = caller.id();
         // @NotBlank passes a name of zero-width spaces; PostgreSQL refuses a NUL (that was a 500)
