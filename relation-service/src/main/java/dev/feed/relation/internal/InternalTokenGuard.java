@@ -2,6 +2,7 @@ package dev.feed.relation.internal;
 
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Optional;
@@ -17,7 +18,8 @@ public class InternalTokenGuard {
     static final String DEV_TOKEN = "local-internal-token";
     static final int MIN_LENGTH = 16;
 
-    void check(@Observes StartupEvent started, InternalConfig config) {
+    // First of the startup observers: nothing else should start (connect, consume) on a refused token.
+    void check(@Observes @Priority(1) StartupEvent started, InternalConfig config) {
         requireUsable(config.token(), LaunchMode.current());
     }
 
