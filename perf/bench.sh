@@ -35,6 +35,9 @@ export FEED_BENCH_USERS="$users" FEED_BENCH_FOLLOWS="$follows" FEED_BENCH_CELEBR
 export FEED_ROOT FEED_LOCAL FEED_REDIS_PORT FEED_PG_PORT FEED_KAFKA_PORT FEED_KAFKA_CONTROLLER_PORT FEED_CASSANDRA_PORT \
   FEED_CASSANDRA_STORAGE_PORT
 export FEED_SERVICE_PORT="${FEED_SERVICE_PORT:-8080}" FEED_RELATION_PORT="${FEED_RELATION_PORT:-8081}" FEED_WORKER_PORT="${FEED_WORKER_PORT:-8082}"
+# Metrics, /internal/ and /admin/ are on the management ports (stack/lib.sh), with the stack's token.
+export FEED_SERVICE_MANAGEMENT_PORT FEED_RELATION_MANAGEMENT_PORT FEED_WORKER_MANAGEMENT_PORT
+FEED_INTERNAL_TOKEN="$(internal_token)"; export FEED_INTERNAL_TOKEN
 
 build_harness() {
   info "building the harness"
@@ -46,8 +49,8 @@ run_harness() {
 }
 if [ "$list" = 1 ]; then build_harness; run_harness --list; exit 0; fi
 
-for p in "$FEED_SERVICE_PORT" "$FEED_RELATION_PORT" "$FEED_WORKER_PORT"; do
-  curl -fsS "http://127.0.0.1:$p/q/health/ready" >/dev/null 2>&1 || die "a service on :$p is not ready: run ./feed up first"
+for p in "$FEED_SERVICE_MANAGEMENT_PORT" "$FEED_RELATION_MANAGEMENT_PORT" "$FEED_WORKER_MANAGEMENT_PORT"; do
+  curl -fsS "http://127.0.0.1:$p/q/health/ready" >/dev/null 2>&1 || die "a service with management port :$p is not ready: run ./feed up first"
 done
 command -v redis-benchmark >/dev/null || apt_install redis-tools
 command -v pgbench >/dev/null || die "pgbench not found (Debian package postgresql-contrib / postgresql)"

@@ -241,6 +241,8 @@ service_port() {
   esac
   echo $((base + ($(node_index "$1") - 1) * 10))
 }
+# Health, metrics, /internal/ and /admin/ are on each replica's management port: its API port + 20.
+service_mgmt_port() { echo $(( $(service_port "$1") + 20 )); }
 service_ready() { curl -fsS -m 5 "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1; }
 
 cluster_service_env() {
@@ -259,10 +261,10 @@ FEED_CASSANDRA_KEYSPACE=feed
 FEED_CASSANDRA_REPLICATION={'class': 'SimpleStrategy', 'replication_factor': 3}
 FEED_CASSANDRA_CONSISTENCY=LOCAL_QUORUM
 FEED_JWT_PUBLIC_KEY=$KEY_DIR/jwt-public.pem
-FEED_RELATION_URL=http://127.0.0.1:$LB_RELATION
+FEED_RELATION_URL=http://127.0.0.1:$FEED_RELATION_MANAGEMENT_PORT
 FEED_INSTANCE_ID=cluster-$i
 FEED_WORKER_ID=$i
-FEED_INTERNAL_TOKEN=${FEED_INTERNAL_TOKEN:-local-internal-token}
+FEED_INTERNAL_TOKEN=$(internal_token)
 FEED_LOG_JSON=${FEED_LOG_JSON:-false}
 ENV
   bench_rate_limits
@@ -279,11 +281,11 @@ service_start() {
   [ -f "$ENV_FILE" ] && mapfile -t extra < <(grep -v '^$' "$ENV_FILE")
   printf '\n===== %s %s starting%s =====\n' "$(date '+%F %T')" "$name" "${extra[*]:+ with ${extra[*]}}" >> "$FEED_LOG_DIR/$name.log"
   start_bg "$name" env "${envs[@]}" "${extra[@]}" QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
-    java $SERVICE_JAVA_OPTS -jar "$jar"
+    QUARKUS_MANAGEMENT_PORT="$(service_mgmt_port "$name")" QUARKUS_MANAGEMENT_HOST=127.0.0.1 java $SERVICE_JAVA_OPTS -jar "$jar"
 }
 
 service_wait() {
-  wait_for "$1" 180 service_ready "$(service_port "$1")" || die "$1 did not become ready (log: $FEED_LOG_DIR/$1.log)"
+  wait_for "$1" 180 service_ready "$(service_mgmt_port "$1")" || die "$1 did not become ready (log: $FEED_LOG_DIR/$1.log)"
 }
 
 haproxy_install() {
@@ -295,14 +297,19 @@ haproxy_install() {
 haproxy_start() {
   is_running haproxy && return 0
   haproxy_install
-  for p in "$LB_FEED" "$LB_RELATION" "$LB_WORKER" "$LB_STATS_PORT"; do
+  for p in "$LB_FEED" "$LB_RELATION" "$LB_WORKER" "$LB_STATS_PORT" \
+      "$FEED_SERVICE_MANAGEMENT_PORT" "$FEED_RELATION_MANAGEMENT_PORT" "$FEED_WORKER_MANAGEMENT_PORT"; do
     port_open 127.0.0.1 "$p" && die "port $p is taken by another process (FEED_SERVICE_PORT, FEED_RELATION_PORT, FEED_WORKER_PORT, FEED_CLUSTER_LB_STATS_PORT)"
   done
   render_template "$FEED_ROOT/stack/conf/haproxy/haproxy.cfg" "$CONF/haproxy.cfg" \
     FEED_PORT="$LB_FEED" RELATION_PORT="$LB_RELATION" WORKER_PORT="$LB_WORKER" STATS_PORT="$LB_STATS_PORT" \
     FEED_1="$(service_port feed-service-1)" FEED_2="$(service_port feed-service-2)" \
     RELATION_1="$(service_port relation-service-1)" RELATION_2="$(service_port relation-service-2)" \
-    WORKER_1="$(service_port fanout-worker-1)" WORKER_2="$(service_port fanout-worker-2)"
+    WORKER_1="$(service_port fanout-worker-1)" WORKER_2="$(service_port fanout-worker-2)" \
+    FEED_MGMT="$FEED_SERVICE_MANAGEMENT_PORT" RELATION_MGMT="$FEED_RELATION_MANAGEMENT_PORT" WORKER_MGMT="$FEED_WORKER_MANAGEMENT_PORT" \
+    FEED_1M="$(service_mgmt_port feed-service-1)" FEED_2M="$(service_mgmt_port feed-service-2)" \
+    RELATION_1M="$(service_mgmt_port relation-service-1)" RELATION_2M="$(service_mgmt_port relation-service-2)" \
+    WORKER_1M="$(service_mgmt_port fanout-worker-1)" WORKER_2M="$(service_mgmt_port fanout-worker-2)"
   haproxy -c -q -f "$CONF/haproxy.cfg" || die "invalid HAProxy config $CONF/haproxy.cfg"
   start_bg haproxy "$(command -v haproxy)" -db -f "$CONF/haproxy.cfg"
 }

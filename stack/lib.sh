@@ -19,6 +19,23 @@ FEED_KAFKA_PORT="${FEED_KAFKA_PORT:-19092}"
 FEED_KAFKA_CONTROLLER_PORT="${FEED_KAFKA_CONTROLLER_PORT:-19093}"
 FEED_CASSANDRA_PORT="${FEED_CASSANDRA_PORT:-19042}"
 FEED_CASSANDRA_STORAGE_PORT="${FEED_CASSANDRA_STORAGE_PORT:-17000}"
+# The services' management interfaces (health, metrics, /internal/, /admin/; never on the API
+# ports): the API port + 20 unless set, so every stack with its own API ports gets its own.
+FEED_SERVICE_MANAGEMENT_PORT="${FEED_SERVICE_MANAGEMENT_PORT:-$(( ${FEED_SERVICE_PORT:-8080} + 20 ))}"
+FEED_RELATION_MANAGEMENT_PORT="${FEED_RELATION_MANAGEMENT_PORT:-$(( ${FEED_RELATION_PORT:-8081} + 20 ))}"
+FEED_WORKER_MANAGEMENT_PORT="${FEED_WORKER_MANAGEMENT_PORT:-$(( ${FEED_WORKER_PORT:-8082} + 20 ))}"
+
+# internal_token: the services' shared X-Internal-Token for this stack: FEED_INTERNAL_TOKEN if set,
+# else a random one generated once into $FEED_LOCAL/keys (production refuses a default token).
+internal_token() {
+  if [ -n "${FEED_INTERNAL_TOKEN:-}" ]; then echo "$FEED_INTERNAL_TOKEN"; return; fi
+  local f="$FEED_LOCAL/keys/internal-token"
+  if [ ! -s "$f" ]; then
+    mkdir -p "$FEED_LOCAL/keys"
+    (umask 077; od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$f")
+  fi
+  cat "$f"
+}
 
 if [ -t 1 ]; then _B=$'\e[1m'; _R=$'\e[31m'; _Y=$'\e[33m'; _G=$'\e[32m'; _N=$'\e[0m'; else _B=; _R=; _Y=; _G=; _N=; fi
 info() { printf '%s==>%s %s\n' "$_B" "$_N" "$*"; }

@@ -1,5 +1,5 @@
 // Celebrity storm: many readers who all follow one pull-tier author read their timelines at
-// once while the celebrity publishes. Watch feed_hotcache_* on /q/metrics alongside: outbox
+// once while the celebrity publishes. Watch feed_hotcache_* on /q/metrics (management port) alongside: outbox
 // reads per timeline read should stay near zero (resident hot-cache).
 import http from 'k6/http';
 import { check } from 'k6';

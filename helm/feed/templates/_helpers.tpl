@@ -66,7 +66,7 @@ app.kubernetes.io/component: {{ .component }}
 {{/* Connection values ---------------------------------------------------------------------------- */}}
 
 {{- define "feed.relationUrl" -}}
-{{- printf "http://%s:%d" (include "feed.componentName" (dict "root" . "component" "relation-service")) (int .Values.relationService.port) -}}
+{{- printf "http://%s:%d" (include "feed.componentName" (dict "root" . "component" "relation-service")) (int .Values.relationService.managementPort) -}}
 {{- end -}}
 
 {{- define "feed.redisUrl" -}}
@@ -168,7 +168,7 @@ metadata:
     {{- include "feed.componentLabels" $sel | nindent 4 }}
   {{- $ann := dict }}
   {{- if $root.Values.metrics.podAnnotations }}
-  {{- $ann = dict "prometheus.io/scrape" "true" "prometheus.io/path" "/q/metrics" "prometheus.io/port" (toString .svc.port) }}
+  {{- $ann = dict "prometheus.io/scrape" "true" "prometheus.io/path" "/q/metrics" "prometheus.io/port" (toString .svc.managementPort) }}
   {{- end }}
   {{- $ann = merge (deepCopy (.svc.podAnnotations | default dict)) $ann }}
   {{- with $ann }}
@@ -193,25 +193,31 @@ spec:
         - name: http
           containerPort: {{ .svc.port }}
           protocol: TCP
+        # health, metrics, /internal, /admin: the Quarkus management interface, not the API port
+        - name: management
+          containerPort: {{ .svc.managementPort }}
+          protocol: TCP
       env:
         - name: QUARKUS_HTTP_PORT
           value: {{ .svc.port | quote }}
+        - name: QUARKUS_MANAGEMENT_PORT
+          value: {{ .svc.managementPort | quote }}
         {{- .env | nindent 8 }}
         {{- with .svc.extraEnv }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
       startupProbe:
-        httpGet: {path: /q/health/started, port: http}
+        httpGet: {path: /q/health/started, port: management}
         periodSeconds: {{ .svc.startupProbe.periodSeconds }}
         failureThreshold: {{ .svc.startupProbe.failureThreshold }}
         timeoutSeconds: 3
       readinessProbe:
-        httpGet: {path: /q/health/ready, port: http}
+        httpGet: {path: /q/health/ready, port: management}
         periodSeconds: 10
         failureThreshold: 3
         timeoutSeconds: 3
       livenessProbe:
-        httpGet: {path: /q/health/live, port: http}
+        httpGet: {path: /q/health/live, port: management}
         periodSeconds: 10
         failureThreshold: 3
         timeoutSeconds: 3

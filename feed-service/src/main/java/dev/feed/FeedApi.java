@@ -22,7 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * and the parameters and error responses several endpoints share, so each endpoint only spells out
  * its own cases. It is a JAX-RS {@link Application} because that is where MicroProfile OpenAPI
  * looks for the definition; it declares no path and no classes, so every resource is still served
- * at the root.
+ * at the root. The admin tag, scheme and 401 are declared for the admin resources' annotations and
+ * taken out of the served document with their paths ({@link PublicDocument}).
  */
 @OpenAPIDefinition(
         info = @Info(title = "feed-service", version = "1",

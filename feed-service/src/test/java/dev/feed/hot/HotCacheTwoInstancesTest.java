@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import dev.feed.testing.Management;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.feed.hotcache.HotCache;
 import dev.feed.hotcache.OutboxLoader;
@@ -101,7 +102,7 @@ class HotCacheTwoInstancesTest {
         assertThat(recorded(author, instanceB)).as("B diverged").isNotEqualTo(outboxChecksum);
         long rebuildsA = cacheA.stats().rebuilds();
 
-        given().header("X-Internal-Token", internalToken).post("/admin/hot/patrol").then().statusCode(200)
+        Management.given().header("X-Internal-Token", internalToken).post("/admin/hot/patrol").then().statusCode(200)
                 .body("divergedAuthors", hasItem(Long.toString(author)));
 
         eventually(() -> Long.valueOf(outboxChecksum).equals(recorded(author, instanceB)), "B repaired");
@@ -143,7 +144,7 @@ class HotCacheTwoInstancesTest {
                 && Long.valueOf(sum).equals(recorded(author, instanceA.value())), "both loaded");
         String hex = String.format("%016x", sum);
 
-        given().header("X-Internal-Token", internalToken).get("/admin/hot/authors/" + author).then().statusCode(200)
+        Management.given().header("X-Internal-Token", internalToken).get("/admin/hot/authors/" + author).then().statusCode(200)
                 .body("resident", equalTo(true))
                 .body("entry.version", equalTo(1))
                 .body("entry.checksum", equalTo(hex))
@@ -151,8 +152,8 @@ class HotCacheTwoInstancesTest {
                 .body("outboxChecksum", equalTo(hex))
                 .body("instances." + instanceB + ".matchesOutbox", equalTo(true))
                 .body("instances." + instanceA.value() + ".checksum", equalTo(hex));
-        given().get("/admin/hot/authors/" + author).then().statusCode(401);
-        given().header("X-Internal-Token", internalToken).get("/admin/hot/authors/x").then().statusCode(400);
+        Management.given().get("/admin/hot/authors/" + author).then().statusCode(401);
+        Management.given().header("X-Internal-Token", internalToken).get("/admin/hot/authors/x").then().statusCode(400);
     }
 
     // ---- helpers ----

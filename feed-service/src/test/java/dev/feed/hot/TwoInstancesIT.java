@@ -53,9 +53,14 @@ class TwoInstancesIT {
     private static HttpServer relation;
     private static final List<Instance> instances = new ArrayList<>();
 
-    record Instance(String id, int port, Process process, Path log) {
+    record Instance(String id, int port, int managementPort, Process process, Path log) {
         String url(String path) {
             return "http://127.0.0.1:" + port + path;
+        }
+
+        /** Health, metrics and /admin/: the management interface. */
+        String management(String path) {
+            return "http://127.0.0.1:" + managementPort + path;
         }
     }
 
@@ -66,7 +71,7 @@ class TwoInstancesIT {
         instances.add(start("it-b-" + RUN));
         for (Instance i : instances) {
             await("instance " + i.id() + " ready (log: " + i.log() + ")").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                    .until(() -> i.process().isAlive() && status(get(i.url("/q/health/ready"), null)) == 200);
+                    .until(() -> i.process().isAlive() && status(get(i.management("/q/health/ready"), null)) == 200);
         }
     }
 
@@ -109,8 +114,9 @@ class TwoInstancesIT {
         redis("ZADD", "outbox:{" + CELEBRITY + "}", Long.toString(System.currentTimeMillis()), Long.toString(lostId));
         assertThat(matchesOutbox(author(a), a.id(), b.id())).as("the lost change is visible as a mismatch").isFalse();
 
-        JsonNode patrol = JSON.readTree(post(a.url("/admin/hot/patrol"), null, "").body());
-        assertThat(patrol.path("mismatches").asInt()).isGreaterThan(0);
+        HttpResponse<String> patrolled = post(a.management("/admin/hot/patrol"), null, "");
+        JsonNode patrol = JSON.readTree(patrolled.body());
+        assertThat(patrol.path("mismatches").asInt()).as("patrol answer %s %s", patrolled.statusCode(), patrolled.body()).isGreaterThan(0);
         assertThat(patrol.path("divergedAuthors").toString()).contains(Long.toString(CELEBRITY));
 
         for (Instance i : List.of(a, b)) {
@@ -125,6 +131,7 @@ class TwoInstancesIT {
 
     private static Instance start(String id) throws IOException {
         int port = freePort();
+        int managementPort = freePort();
         Path log = Files.createTempFile("feed-service-" + id, ".log");
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         assertThat(jar).as("the packaged service (mvn package runs before the ITs)").exists();
@@ -147,9 +154,11 @@ class TwoInstancesIT {
                 "FEED_HOT_VERIFY_DELAY", "PT0.5S",
                 // the patrol is triggered by the test; a periodic one would race its assertions
                 "FEED_HOT_PATROL_INTERVAL", "PT1H",
-                "FEED_LOG_JSON", "false"));
+                "FEED_LOG_JSON", "false",
+                "QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort),
+                "QUARKUS_MANAGEMENT_HOST", "127.0.0.1"));
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        return new Instance(id, port, pb.start(), log);
+        return new Instance(id, port, managementPort, pb.start(), log);
     }
 
     /** relation-service as these instances need it: the reader follows the celebrity (pull tier), hides nobody; profiles unknown. */
@@ -186,7 +195,7 @@ class TwoInstancesIT {
     // ---- HTTP and Redis helpers ----
 
     private static JsonNode author(Instance i) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(i.url("/admin/hot/authors/" + CELEBRITY)))
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(i.management("/admin/hot/authors/" + CELEBRITY)))
                 .header("X-Internal-Token", INTERNAL_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());

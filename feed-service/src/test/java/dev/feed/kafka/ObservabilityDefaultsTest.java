@@ -3,6 +3,7 @@ package dev.feed.kafka;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.feed.testing.Management;
 import dev.feed.hot.HotConfig;
 import dev.feed.hot.InstanceId;
 import dev.feed.timeline.TimelineConfig;
@@ -49,7 +50,7 @@ class ObservabilityDefaultsTest {
     void metrics_showTheLagOfBothConsumers_oncePolled() {
         Awaitility.await("both consumers' lag in /q/metrics").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
-                    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+                    String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
                     return isNumber(lag(metrics, "feed-hot-" + instance.value(), hot.postsTopic()))
                             && isNumber(lag(metrics, "feed-followees-" + instance.value(), timeline.relationsTopic()));
                 });

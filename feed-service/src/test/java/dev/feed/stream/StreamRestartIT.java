@@ -52,17 +52,22 @@ class StreamRestartIT {
     private static HttpServer relation;
     private static final List<Instance> instances = new ArrayList<>();
 
-    record Instance(String id, int port, Process process, Path log) {
+    record Instance(String id, int port, int managementPort, Process process, Path log) {
         String url(String path) {
             return "http://127.0.0.1:" + port + path;
+        }
+
+        /** Health, metrics and /admin/: the management interface. */
+        String management(String path) {
+            return "http://127.0.0.1:" + managementPort + path;
         }
     }
 
     @BeforeAll
     static void startTwoInstances() throws Exception {
         relation = fakeRelation();
-        instances.add(start("stream-a-" + RUN, freePort()));
-        instances.add(start("stream-b-" + RUN, freePort()));
+        instances.add(start("stream-a-" + RUN, freePort(), freePort()));
+        instances.add(start("stream-b-" + RUN, freePort(), freePort()));
         instances.forEach(StreamRestartIT::awaitReady);
     }
 
@@ -109,7 +114,7 @@ class StreamRestartIT {
         for (int i = 0; i < 5; i++) {
             missed.add(publish(a, "while B was down " + i));
         }
-        Instance restarted = start(b.id(), b.port());
+        Instance restarted = start(b.id(), b.port(), b.managementPort());
         instances.set(1, restarted);
         awaitReady(restarted);
 
@@ -141,10 +146,10 @@ class StreamRestartIT {
 
     private static void awaitReady(Instance i) {
         await("instance " + i.id() + " ready (log: " + i.log() + ")").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions().until(() -> i.process().isAlive() && get(i.url("/q/health/ready")).statusCode() == 200);
+                .ignoreExceptions().until(() -> i.process().isAlive() && get(i.management("/q/health/ready")).statusCode() == 200);
     }
 
-    private static Instance start(String id, int port) throws IOException {
+    private static Instance start(String id, int port, int managementPort) throws IOException {
         Path log = Files.createTempFile("feed-service-" + id, ".log");
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         assertThat(jar).as("the packaged service (mvn package runs before the ITs)").exists();
@@ -162,9 +167,14 @@ class StreamRestartIT {
                 "FEED_RELATION_URL", "http://127.0.0.1:" + relation.getAddress().getPort(),
                 "FEED_JWT_PUBLIC_KEY", Path.of("src/test/resources/test-jwt-public.pem").toAbsolutePath().toString(),
                 "FEED_WORKER_ID", Integer.toString(ThreadLocalRandom.current().nextInt(900, 1024))));
-        env.put("FEED_LOG_JSON", "false");
+        env.putAll(Map.of(
+                "QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort),
+                "QUARKUS_MANAGEMENT_HOST", "127.0.0.1",
+                // production has no default token: the jar refuses to start without one
+                "FEED_INTERNAL_TOKEN", "stream-restart-it-token",
+                "FEED_LOG_JSON", "false"));
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        return new Instance(id, port, pb.start(), log);
+        return new Instance(id, port, managementPort, pb.start(), log);
     }
 
     /** relation-service for these instances: the reader follows the author, pull tier (read from its outbox, no fanout needed). */

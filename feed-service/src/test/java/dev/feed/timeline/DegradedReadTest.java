@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
+import dev.feed.testing.Management;
 import dev.feed.hotcache.PostRef;
 import dev.feed.relation.GuardedRelation;
 import dev.feed.testing.LocalStack;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -93,9 +93,9 @@ class DegradedReadTest {
         assertThat(breakers.currentState(GuardedRelation.FOLLOWEES)).isEqualTo(CircuitBreakerState.OPEN);
         // Closed, each read makes two calls (one retry); once open, none: far fewer than 2 per read.
         assertThat(relation.followeeCalls.get()).isLessThan(2 * reads - 10);
-        RestAssured.get("/q/health/ready").then().statusCode(200)
+        Management.given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'circuit-breakers' }.data.'relation-followees'", equalTo("OPEN"));
-        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("ft_circuitbreaker_state_current{method=\"dev.feed.relation.GuardedRelation.followees\",state=\"open\"} 1.0");
     }
 

@@ -142,7 +142,7 @@ class ChartTest {
     // --- every service: probes, resources, security ------------------------------------------------
 
     @Test
-    void everyService_hasHealthProbesResourcesAndRunsAsNonRoot() {
+    void everyService_hasHealthProbesOnTheManagementPort_resourcesAndRunsAsNonRoot() {
         for (Manifests m : List.of(defaults, cluster)) {
             for (String name : COMPONENTS) {
                 Map<String, Object> workload = m.workload(name);
@@ -151,7 +151,8 @@ class ChartTest {
                 assertThat(str(c, "readinessProbe", "httpGet", "path")).as(name).isEqualTo("/q/health/ready");
                 assertThat(str(c, "startupProbe", "httpGet", "path")).as(name).isEqualTo("/q/health/started");
                 for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
-                    assertThat(str(c, probe, "httpGet", "port")).as(name + " " + probe).isEqualTo("http");
+                    // health is on the Quarkus management interface: the API port answers 404 for it
+                    assertThat(str(c, probe, "httpGet", "port")).as(name + " " + probe).isEqualTo("management");
                 }
                 for (String kind : List.of("requests", "limits")) {
                     assertThat(map(c, "resources", kind)).as(name + " " + kind).containsKey("memory");
@@ -165,13 +166,24 @@ class ChartTest {
     }
 
     @Test
-    void ports_matchTheServices() {
-        assertThat(at(container(defaults.workload(FEED)), "ports", 0, "containerPort")).isEqualTo(8080);
-        assertThat(at(container(defaults.workload(RELATION)), "ports", 0, "containerPort")).isEqualTo(8081);
-        assertThat(at(container(defaults.workload(WORKER)), "ports", 0, "containerPort")).isEqualTo(8082);
+    void ports_matchTheServices_apiAndManagement() {
+        Map<String, Integer> api = Map.of(FEED, 8080, RELATION, 8081, WORKER, 8082);
+        Map<String, Integer> management = Map.of(FEED, 8100, RELATION, 8101, WORKER, 8102);
         for (String name : COMPONENTS) {
+            Map<String, Object> c = container(defaults.workload(name));
+            assertThat(str(c, "ports", 0, "name")).isEqualTo("http");
+            assertThat(at(c, "ports", 0, "containerPort")).as(name).isEqualTo(api.get(name));
+            assertThat(str(c, "ports", 1, "name")).isEqualTo("management");
+            assertThat(at(c, "ports", 1, "containerPort")).as(name).isEqualTo(management.get(name));
+            assertThat(value(c, "QUARKUS_HTTP_PORT")).as(name).isEqualTo(api.get(name).toString());
+            assertThat(value(c, "QUARKUS_MANAGEMENT_PORT")).as(name).isEqualTo(management.get(name).toString());
+            assertThat(map(defaults.workload(name), "spec", "template", "metadata", "annotations"))
+                    .as(name + " prometheus.io annotations").containsEntry("prometheus.io/port", management.get(name).toString());
             Map<String, Object> svc = defaults.get("Service", name);
             assertThat(str(svc, "spec", "ports", 0, "targetPort")).isEqualTo("http");
+            assertThat(str(svc, "spec", "ports", 1, "name")).isEqualTo("management");
+            assertThat(str(svc, "spec", "ports", 1, "targetPort")).isEqualTo("management");
+            assertThat(at(svc, "spec", "ports", 1, "port")).isEqualTo(management.get(name));
             assertThat(map(svc, "spec", "selector")).containsEntry("app.kubernetes.io/component", name.substring("feed-".length()));
         }
         assertThat(str(defaults.get("Service", FEED + "-headless"), "spec", "clusterIP")).isEqualTo("None");
@@ -207,7 +219,8 @@ class ChartTest {
         assertThat(value(c, "FEED_CASSANDRA_REPLICATION")).contains("NetworkTopologyStrategy");
         assertThat(value(c, "FEED_REDIS_TYPE")).isEqualTo("standalone");
         assertThat(value(c, "FEED_REDIS_URL")).isEqualTo("redis://redis-master:6379");
-        assertThat(value(c, "FEED_RELATION_URL")).isEqualTo("http://" + RELATION + ":8081");
+        // relation-service's /internal API is on its management port
+        assertThat(value(c, "FEED_RELATION_URL")).isEqualTo("http://" + RELATION + ":8101");
         assertSecretRef(c, "FEED_INTERNAL_TOKEN", "feed-internal-token", "token");
         // Instance id: the pod name; Snowflake worker id: the StatefulSet ordinal, unique per replica.
         assertThat(str(env(c, "FEED_INSTANCE_ID"), "valueFrom", "fieldRef", "fieldPath")).isEqualTo("metadata.name");
@@ -240,7 +253,8 @@ class ChartTest {
         assertThat(envNames(c)).contains("FEED_REDIS_URL", "FEED_REDIS_TYPE", "FEED_KAFKA_BOOTSTRAP", "FEED_RELATION_URL",
                 "FEED_INTERNAL_TOKEN", "FEED_INBOX_TTL", "FEED_INBOX_MAX_ENTRIES", "FEED_TOPICS_REPLICATION");
         assertThat(envNames(c)).doesNotHaveDuplicates().doesNotContain("FEED_PG_PASSWORD", "FEED_CASSANDRA_CONTACT_POINTS");
-        assertThat(value(c, "FEED_RELATION_URL")).isEqualTo("http://" + RELATION + ":8081");
+        // relation-service's /internal API is on its management port
+        assertThat(value(c, "FEED_RELATION_URL")).isEqualTo("http://" + RELATION + ":8101");
         assertSecretRef(c, "FEED_INTERNAL_TOKEN", "feed-internal-token", "token");
     }
 
@@ -394,6 +408,18 @@ class ChartTest {
                 .map(peer -> str(peer, "podSelector", "matchLabels", "app.kubernetes.io/component"))
                 .collect(Collectors.toList());
         assertThat(podPeers).containsExactlyInAnyOrder("feed-service", "fanout-worker");
+        // The pods calling /internal reach the management port only; the ingress controller the API port only.
+        for (Map<String, Object> r : rules) {
+            boolean fromPods = list(r, "from").stream().anyMatch(peer -> peer.containsKey("podSelector"));
+            boolean fromIngress = list(r, "from").stream().anyMatch(peer -> String.valueOf(peer).contains("ingress-nginx"));
+            List<Object> ports = list(r, "ports").stream().map(p -> p.get("port")).collect(Collectors.toList());
+            if (fromPods) {
+                assertThat(ports).as("ports open to feed-service and fanout-worker").containsExactly("management");
+            }
+            if (fromIngress) {
+                assertThat(ports).as("ports open to the ingress controller").containsExactly("http");
+            }
+        }
         // Every other peer is a namespace (ingress controller, Prometheus), never "everyone".
         assertThat(rules).allSatisfy(r -> assertThat(list(r, "from")).isNotEmpty());
         assertThat(list(cluster.get("NetworkPolicy", WORKER), "spec", "ingress")).hasSize(1);
@@ -407,7 +433,7 @@ class ChartTest {
         for (String name : COMPONENTS) {
             Map<String, Object> sm = cluster.get("ServiceMonitor", name);
             assertThat(str(sm, "spec", "endpoints", 0, "path")).isEqualTo("/q/metrics");
-            assertThat(str(sm, "spec", "endpoints", 0, "port")).isEqualTo("http");
+            assertThat(str(sm, "spec", "endpoints", 0, "port")).isEqualTo("management");
             assertThat(map(sm, "metadata", "labels")).containsEntry("release", "kube-prometheus-stack");
             // Selects the service (with the metrics label), not the StatefulSet's headless one.
             Map<String, Object> selector = map(sm, "spec", "selector", "matchLabels");

@@ -22,11 +22,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * and the error responses every resource shares, so each endpoint only spells out its own cases.
  * It is a JAX-RS {@link Application} because that is where MicroProfile OpenAPI looks for the
  * definition; it declares no path and no classes, so every resource is still served at the root.
+ * The internal tag, scheme and 401 are declared for the internal resources' annotations and taken
+ * out of the served document with their paths ({@link PublicDocument}).
  */
 @OpenAPIDefinition(
         info = @Info(title = "relation-service", version = "1",
                 description = "The social graph of the feed backend: profiles, follow edges, follower and following pages"
-                        + " (public, user JWT), and the endpoints feed-service and fanout-worker use (internal, service token)."
+                        + " (public, user JWT)."
                         + " Every 64-bit id is a decimal string in JSON. Errors are application/problem+json (RFC 9457)."),
         tags = {
                 @Tag(name = RelationApi.PROFILES, description = "Create, update and read user profiles."),

@@ -1,23 +1,23 @@
 package dev.feed.relation;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+/** Health is on the management interface (its own port); the public port answers 404 for it (ManagementDoorTest). */
 @QuarkusTest
 class HealthTest {
     @Test
     void ready_checksPostgresAndReportsTheRelay() {
-        given().get("/q/health/ready").then().statusCode(200)
+        Management.given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("Reactive PostgreSQL connections health check", "relation event relay"));
     }
 
     @Test
     void live_isUp() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 }

@@ -5,7 +5,6 @@ import static dev.feed.fanout.support.Fixtures.awaitComplete;
 import static dev.feed.fanout.support.Fixtures.newId;
 import static dev.feed.fanout.support.Fixtures.postEvent;
 import static dev.feed.fanout.support.Fixtures.send;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -17,6 +16,7 @@ import dev.feed.fanout.kafka.KafkaClients;
 import dev.feed.fanout.kafka.TopicsConfig;
 import dev.feed.fanout.progress.ProgressStore;
 import dev.feed.fanout.support.FakeRelationClient;
+import dev.feed.fanout.support.Management;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.redis.client.Redis;
 import jakarta.inject.Inject;
@@ -56,7 +56,7 @@ class FanoutAdminResourceTest {
         send(kafka, topics.posts(), Long.toString(author), postEvent("post.published", post, author, System.currentTimeMillis()), json);
         awaitComplete(() -> progress.read(post, FanoutOp.PUSH).await().indefinitely());
 
-        given().get("/admin/fanout/{id}", post).then()
+        Management.admin().get("/admin/fanout/{id}", post).then()
                 .statusCode(200)
                 .body("postId", equalTo(Long.toString(post)))
                 .body("totalBatches", equalTo(2))
@@ -68,7 +68,7 @@ class FanoutAdminResourceTest {
 
     @Test
     void progress_ofAnUnknownPost_is404Problem() {
-        given().get("/admin/fanout/{id}", newId()).then()
+        Management.admin().get("/admin/fanout/{id}", newId()).then()
                 .statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404));
@@ -76,7 +76,7 @@ class FanoutAdminResourceTest {
 
     @Test
     void progress_ofAMalformedId_is400Problem() {
-        given().get("/admin/fanout/not-a-number").then()
+        Management.admin().get("/admin/fanout/not-a-number").then()
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("detail", containsString("postId"));
@@ -84,7 +84,7 @@ class FanoutAdminResourceTest {
 
     @Test
     void metrics_exposeTheFanoutMeters() {
-        given().get("/q/metrics").then()
+        Management.given().get("/q/metrics").then()
                 .statusCode(200)
                 .body(containsString("feed_fanout_deliveries_total"))
                 .body(containsString("feed_fanout_lag_seconds"))

@@ -3,9 +3,9 @@ package dev.feed.fanout.kafka;
 import static dev.feed.fanout.support.Fixtures.newId;
 import static dev.feed.fanout.support.Fixtures.postEvent;
 import static dev.feed.fanout.support.Fixtures.send;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.feed.fanout.support.Management;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.feed.fanout.FanoutWorker;
 import dev.feed.fanout.dispatch.Dispatcher;
@@ -74,7 +74,7 @@ class ConsumerLagTest {
                 + "\")(?=[^}]*topic=\"" + Pattern.quote(topics.posts()) + "\")[^}]*} (\\S+)$", Pattern.MULTILINE);
         // NaN until the loop has polled; a number once it has, and 0 once it caught up with our event.
         Fixtures.await("the dispatcher's lag caught up in /q/metrics", () -> {
-            Matcher m = series.matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
+            Matcher m = series.matcher(Management.given().get("/q/metrics").then().statusCode(200).extract().asString());
             return m.find() && Double.parseDouble(m.group(1)) == 0.0;
         });
     }

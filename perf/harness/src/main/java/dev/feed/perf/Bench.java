@@ -49,6 +49,10 @@ public final class Bench {
     private final String feedUrl;
     private final String relationUrl;
     private final String workerUrl;
+    /** The management interfaces (metrics, /internal/, /admin/): not on the API ports. */
+    private final String feedManagementUrl;
+    private final String relationManagementUrl;
+    private final String workerManagementUrl;
     private final String kafkaBootstrap;
     private final String internalToken;
     private final Tokens tokens;
@@ -91,14 +95,17 @@ public final class Bench {
         this.feedUrl = "http://127.0.0.1:" + env("FEED_SERVICE_PORT", "8080");
         this.relationUrl = "http://127.0.0.1:" + env("FEED_RELATION_PORT", "8081");
         this.workerUrl = "http://127.0.0.1:" + env("FEED_WORKER_PORT", "8082");
+        this.feedManagementUrl = Services.managementUrl("feed-service");
+        this.relationManagementUrl = Services.managementUrl("relation-service");
+        this.workerManagementUrl = Services.managementUrl("fanout-worker");
         this.kafkaBootstrap = "127.0.0.1:" + env("FEED_KAFKA_PORT", "19092");
-        this.internalToken = env("FEED_INTERNAL_TOKEN", "local-internal-token");
         Path local = Path.of(env("FEED_LOCAL", ".local"));
+        this.internalToken = Services.internalToken(local);
         this.tokens = new Tokens(local.resolve("keys"), env("FEED_JWT_ISSUER", "https://feed.local"));
         this.report = new Report(Path.of(env("FEED_BENCH_REPORTS", "perf/reports")));
         this.redisStats = new RedisStats(redisPort);
         this.services = new Services(Path.of(env("FEED_ROOT", ".")), local);
-        this.tiers = new TierModes(services, relationUrl, internalToken, kafkaBootstrap, this::psql);
+        this.tiers = new TierModes(services, relationManagementUrl, internalToken, kafkaBootstrap, this::psql);
     }
 
     public static void main(String[] args) throws Exception {
@@ -145,7 +152,7 @@ public final class Bench {
                 new Scenario("rebuild500", "rebuild of returning readers following 500 accounts", List.of(), this::rebuild500),
                 new Scenario("followees", "rebuild at 500 and 5,000 followees, page below the window at 5,000, vs earlier rebuild and "
                         + "per-author archive (feed-service restarted)", List.of(),
-                        () -> new FolloweeScale(quick, users, feedUrl, redisPort, tokens, report, services, this::psql).run()),
+                        () -> new FolloweeScale(quick, users, feedUrl, feedManagementUrl, redisPort, tokens, report, services, this::psql).run()),
                 new Scenario("tiers", "hybrid against pure push and pure pull (relation-service restarted per mode)", List.of(),
                         this::tierModes),
                 new Scenario("delivery100k", "delivery latency, 100k-follower author in push tier (all and 20 % active)",
@@ -436,7 +443,8 @@ public final class Bench {
         AtomicReference<JsonNode> complete = new AtomicReference<>();
         try {
             Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(workerUrl + "/admin/fanout/" + postId)).GET().build(),
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(workerManagementUrl + "/admin/fanout/" + postId))
+                        .header("X-Internal-Token", internalToken).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 JsonNode progress = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
                 if (progress != null && progress.path("complete").asBoolean(false)) {
@@ -644,7 +652,7 @@ public final class Bench {
         double gcCount = 0;
         double gcSum = 0;
         double alloc = 0;
-        for (String line : metrics(feedUrl).split("\n")) {
+        for (String line : metrics(feedManagementUrl).split("\n")) {
             if (line.contains("uri=\"/v1/timeline\"") && line.startsWith("http_server_requests_seconds_count")) {
                 count += lastNumber(line);
             } else if (line.contains("uri=\"/v1/timeline\"") && line.startsWith("http_server_requests_seconds_sum")) {
@@ -1488,7 +1496,7 @@ public final class Bench {
     /** feed-service counters summed over tags: hot-cache hits/misses, outbox reads. */
     private Map<String, Double> feedMetrics() throws Exception {
         Map<String, Double> m = new LinkedHashMap<>();
-        for (String line : metrics(feedUrl).split("\n")) {
+        for (String line : metrics(feedManagementUrl).split("\n")) {
             if (line.startsWith("feed_hotcache_") || line.startsWith("feed_timeline_outbox_reads")) {
                 String name = line.contains("{") ? line.substring(0, line.indexOf('{')) : line.split(" ")[0];
                 m.merge(name, lastNumber(line), Double::sum);

@@ -31,6 +31,7 @@ final class FolloweeScale {
     private final boolean quick;
     private final int users;
     private final String feedUrl;
+    private final String feedManagementUrl;
     private final int redisPort;
     private final Tokens tokens;
     private final Report report;
@@ -38,11 +39,12 @@ final class FolloweeScale {
     private final Function<String, String> psql;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-    FolloweeScale(boolean quick, int users, String feedUrl, int redisPort, Tokens tokens, Report report, Services services,
+    FolloweeScale(boolean quick, int users, String feedUrl, String feedManagementUrl, int redisPort, Tokens tokens, Report report, Services services,
             Function<String, String> psql) {
         this.quick = quick;
         this.users = users;
         this.feedUrl = feedUrl;
+        this.feedManagementUrl = feedManagementUrl;
         this.redisPort = redisPort;
         this.tokens = tokens;
         this.report = report;
@@ -195,7 +197,7 @@ final class FolloweeScale {
     }
 
     private double archiveQueries() throws Exception {
-        String body = http.send(HttpRequest.newBuilder(URI.create(feedUrl + "/q/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        String body = http.send(HttpRequest.newBuilder(URI.create(feedManagementUrl + "/q/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = ARCHIVE_QUERIES.matcher(body);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }

@@ -43,6 +43,48 @@ final class Services {
         }
     }
 
+    /**
+     * The management interface of a service of the local stack (health, metrics, /internal/, /admin/):
+     * FEED_{SERVICE,RELATION,WORKER}_MANAGEMENT_PORT, else its API port + 20, as ./feed derives it.
+     */
+    static String managementUrl(String name) {
+        String prefix = switch (name) {
+            case "feed-service" -> "FEED_SERVICE";
+            case "relation-service" -> "FEED_RELATION";
+            case "fanout-worker" -> "FEED_WORKER";
+            default -> throw new IllegalArgumentException(name);
+        };
+        int apiDefault = switch (name) {
+            case "feed-service" -> 8080;
+            case "relation-service" -> 8081;
+            default -> 8082;
+        };
+        String explicit = System.getenv(prefix + "_MANAGEMENT_PORT");
+        if (explicit != null && !explicit.isBlank()) {
+            return "http://127.0.0.1:" + explicit.strip();
+        }
+        String api = System.getenv(prefix + "_PORT");
+        int apiPort = api == null || api.isBlank() ? apiDefault : Integer.parseInt(api.strip());
+        return "http://127.0.0.1:" + (apiPort + 20);
+    }
+
+    /**
+     * The services' X-Internal-Token: FEED_INTERNAL_TOKEN, else the one ./feed generated for the local
+     * stack ({@code keys/internal-token}; production refuses a default token, so there is none).
+     */
+    static String internalToken(Path local) {
+        String explicit = System.getenv("FEED_INTERNAL_TOKEN");
+        if (explicit != null && !explicit.isBlank()) {
+            return explicit.strip();
+        }
+        try {
+            return Files.readString(local.resolve("keys").resolve("internal-token")).strip();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no FEED_INTERNAL_TOKEN and no " + local.resolve("keys/internal-token")
+                    + ": run ./feed up first", e);
+        }
+    }
+
     /** Puts any service a previous (interrupted) bench left on other settings back on its defaults. */
     void ensureDefaults() {
         for (String name : List.of("relation-service", "feed-service", "fanout-worker")) {

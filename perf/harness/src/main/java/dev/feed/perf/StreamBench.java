@@ -37,17 +37,23 @@ import org.HdrHistogram.Histogram;
  */
 public final class StreamBench {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String INTERNAL = System.getenv().getOrDefault("FEED_INTERNAL_TOKEN", "local-internal-token");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String feed;
     private final String relation;
+    /** The management interfaces: feed-service's metrics, relation-service's /internal/. */
+    private final String feedManagement;
+    private final String relationManagement;
+    private final String internalToken;
     private final Tokens tokens;
     private final Path local;
 
     private StreamBench(String feed, String relation, Tokens tokens, Path local) {
         this.feed = feed;
         this.relation = relation;
+        this.feedManagement = Services.managementUrl("feed-service");
+        this.relationManagement = Services.managementUrl("relation-service");
+        this.internalToken = Services.internalToken(local);
         this.tokens = tokens;
         this.local = local;
     }
@@ -90,8 +96,8 @@ public final class StreamBench {
         parallel(all, u -> profile(u));
         parallel(readers, r -> follow(r, pullAuthor));
         parallel(readers.subList(0, pushReaders), r -> follow(r, pushAuthor));
-        send("POST", relation + "/internal/v1/tiers/reevaluate?hysteresis=false", null, null, true, INTERNAL);
-        JsonNode lists = JSON.readTree(send("GET", relation + "/internal/v1/users/" + readers.get(0) + "/followees", null, null, true, INTERNAL));
+        send("POST", relationManagement + "/internal/v1/tiers/reevaluate?hysteresis=false", null, null, true, internalToken);
+        JsonNode lists = JSON.readTree(send("GET", relationManagement + "/internal/v1/users/" + readers.get(0) + "/followees", null, null, true, internalToken));
         System.out.printf("tiers as reader %d sees them: push %s, pull %s (push author %d, pull author %d)%n", readers.get(0),
                 lists.path("push"), lists.path("pull"), pushAuthor, pullAuthor);
         Thread.sleep(5_000); // feed-service drops its followee lists on the relation events (tier changes: all of them)
@@ -366,7 +372,7 @@ public final class StreamBench {
     }
 
     private double metric(String name) {
-        String text = send("GET", feed + "/q/metrics", null, null, true);
+        String text = send("GET", feedManagement + "/q/metrics", null, null, true);
         double sum = 0;
         for (String line : text.split("\n")) {
             if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
@@ -381,7 +387,7 @@ public final class StreamBench {
         new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start().waitFor();
         Thread.sleep(1_000);
-        String text = send("GET", feed + "/q/metrics", null, null, true);
+        String text = send("GET", feedManagement + "/q/metrics", null, null, true);
         long sum = 0;
         for (String line : text.split("\n")) {
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.feed.relation.Management;
 import dev.feed.relation.TestUsers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -33,7 +34,7 @@ class InternalResourceTest {
     Pool pool;
 
     private static RequestSpecification internal() {
-        return given().header("X-Internal-Token", INTERNAL_TOKEN);
+        return Management.given().header("X-Internal-Token", INTERNAL_TOKEN);
     }
 
     @Test
@@ -77,14 +78,14 @@ class InternalResourceTest {
 
     @Test
     void internal_withoutOrWithWrongToken_is401_andNoJwtNeeded() {
-        given().get("/internal/v1/authors/1/tier").then().statusCode(401)
+        Management.given().get("/internal/v1/authors/1/tier").then().statusCode(401)
                 .contentType("application/problem+json").body("detail", containsString("X-Internal-Token"));
-        given().header("X-Internal-Token", "guess").get("/internal/v1/authors/1/follower-ids").then().statusCode(401)
+        Management.given().header("X-Internal-Token", "guess").get("/internal/v1/authors/1/follower-ids").then().statusCode(401)
                 .contentType("application/problem+json");
-        given().header("X-Internal-Token", "guess").contentType(ContentType.JSON).body("{\"ids\":[]}")
+        Management.given().header("X-Internal-Token", "guess").contentType(ContentType.JSON).body("{\"ids\":[]}")
                 .post("/internal/v1/users/lookup").then().statusCode(401);
         // A user's JWT does not open the internal endpoints either.
-        given().auth().oauth2(TestUsers.token(1)).get("/internal/v1/users/1/followees").then().statusCode(401);
+        Management.given().auth().oauth2(TestUsers.token(1)).get("/internal/v1/users/1/followees").then().statusCode(401);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static dev.feed.relation.TestUsers.INTERNAL_TOKEN;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.feed.relation.Management;
 import dev.feed.relation.InMemorySpans;
 import dev.feed.relation.TestUsers;
 import dev.feed.relation.TracingOn;
@@ -29,7 +30,7 @@ class InternalTracingTest {
         String traceId = hex(16);
         String callerSpanId = hex(8);
 
-        given().header("X-Internal-Token", INTERNAL_TOKEN).header("traceparent", "00-" + traceId + "-" + callerSpanId + "-01")
+        Management.given().header("X-Internal-Token", INTERNAL_TOKEN).header("traceparent", "00-" + traceId + "-" + callerSpanId + "-01")
                 .get("/internal/v1/authors/" + TestUsers.newId() + "/follower-ids").then().statusCode(200);
 
         SpanData server = InMemorySpans.await(spans, "server span in the caller's trace", s -> s.getTraceId().equals(traceId));

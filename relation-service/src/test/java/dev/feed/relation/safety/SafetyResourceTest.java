@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.feed.relation.Management;
 import dev.feed.relation.Db;
 import dev.feed.relation.TestUsers;
 import dev.feed.relation.event.EventLog;
@@ -169,16 +170,16 @@ class SafetyResourceTest {
         block(blocksMe, me);
         given().auth().oauth2(token(me)).put("/v1/users/me/mutes/" + iMute).then().statusCode(204);
 
-        given().header("X-Internal-Token", INTERNAL_TOKEN).get("/internal/v1/users/" + me + "/hidden-authors")
+        Management.given().header("X-Internal-Token", INTERNAL_TOKEN).get("/internal/v1/users/" + me + "/hidden-authors")
                 .then().statusCode(200)
                 .body("blocked", contains(Long.toString(iBlock)))
                 .body("blockedBy", contains(Long.toString(blocksMe)))
                 .body("muted", contains(Long.toString(iMute)));
-        given().header("X-Internal-Token", INTERNAL_TOKEN).get("/internal/v1/users/" + TestUsers.newId() + "/hidden-authors")
+        Management.given().header("X-Internal-Token", INTERNAL_TOKEN).get("/internal/v1/users/" + TestUsers.newId() + "/hidden-authors")
                 .then().statusCode(200).body("blocked", empty()).body("blockedBy", empty()).body("muted", empty());
-        given().header("X-Internal-Token", INTERNAL_TOKEN).get("/internal/v1/users/abc/hidden-authors")
+        Management.given().header("X-Internal-Token", INTERNAL_TOKEN).get("/internal/v1/users/abc/hidden-authors")
                 .then().statusCode(400).contentType("application/problem+json");
-        given().get("/internal/v1/users/" + me + "/hidden-authors").then().statusCode(401);
+        Management.given().get("/internal/v1/users/" + me + "/hidden-authors").then().statusCode(401);
     }
 
     @Test

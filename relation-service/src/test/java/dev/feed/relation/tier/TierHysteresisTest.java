@@ -6,6 +6,7 @@ import static dev.feed.relation.TestUsers.unfollow;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.feed.relation.Management;
 import dev.feed.relation.Db;
 import dev.feed.relation.TestUsers;
 import dev.feed.relation.event.EventLog;
@@ -67,7 +68,7 @@ class TierHysteresisTest {
     }
 
     private static void assertTier(long author, String tier, int followers) {
-        JsonPath body = given().header("X-Internal-Token", TestUsers.INTERNAL_TOKEN)
+        JsonPath body = Management.given().header("X-Internal-Token", TestUsers.INTERNAL_TOKEN)
                 .get("/internal/v1/authors/" + author + "/tier").then().statusCode(200).extract().jsonPath();
         assertThat(body.getString("tier")).isEqualTo(tier);
         assertThat(body.getInt("followerCount")).isEqualTo(followers);

@@ -6,6 +6,7 @@ import static dev.feed.relation.TestUsers.newUser;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.feed.relation.Management;
 import dev.feed.relation.Db;
 import dev.feed.relation.event.EventLog;
 import dev.feed.relation.event.Relay;
@@ -145,8 +146,8 @@ class TierReevaluationTest {
 
     @Test
     void reevaluate_needsTheInternalToken_andRejectsABadHysteresis() {
-        given().post("/internal/v1/tiers/reevaluate").then().statusCode(401).contentType("application/problem+json");
-        given().header("X-Internal-Token", "wrong").post("/internal/v1/tiers/reevaluate").then().statusCode(401);
+        Management.given().post("/internal/v1/tiers/reevaluate").then().statusCode(401).contentType("application/problem+json");
+        Management.given().header("X-Internal-Token", "wrong").post("/internal/v1/tiers/reevaluate").then().statusCode(401);
         reevaluate("?hysteresis=maybe").statusCode(400).contentType("application/problem+json");
     }
 
@@ -155,7 +156,7 @@ class TierReevaluationTest {
     }
 
     private static io.restassured.response.ValidatableResponse reevaluate(String query) {
-        return given().header("X-Internal-Token", INTERNAL_TOKEN).post("/internal/v1/tiers/reevaluate" + query).then();
+        return Management.given().header("X-Internal-Token", INTERNAL_TOKEN).post("/internal/v1/tiers/reevaluate" + query).then();
     }
 
     private static long withFollowers(List<Long> fans, int n) {
@@ -169,7 +170,7 @@ class TierReevaluationTest {
     }
 
     private static String tier(long author) {
-        return given().header("X-Internal-Token", INTERNAL_TOKEN).get("/internal/v1/authors/" + author + "/tier")
+        return Management.given().header("X-Internal-Token", INTERNAL_TOKEN).get("/internal/v1/authors/" + author + "/tier")
                 .then().statusCode(200).extract().jsonPath().getString("tier");
     }
 
