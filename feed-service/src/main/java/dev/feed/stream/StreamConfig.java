@@ -7,7 +7,7 @@ import java.time.Duration;
 /** The live timeline stream ({@code GET /v1/timeline/stream}): limits, heartbeat, replay. */
 @ConfigMapping(prefix = "feed.stream")
 public interface StreamConfig {
-    /** Open streams one user may hold on one instance; one more is a 429 (FEED_STREAM_MAX_PER_USER). Default: 5. */
+    /** Open streams one user may hold across all instances (Redis leases, {@link StreamLeases}); one more is a 429 (FEED_STREAM_MAX_PER_USER). Default: 5. */
     @WithDefault("5")
     int maxPerUser();
 
@@ -38,6 +38,20 @@ public interface StreamConfig {
     /** Items per timeline read of a replay (FEED_STREAM_REPLAY_PAGE). Default: 100. */
     @WithDefault("100")
     int replayPage();
+
+    /**
+     * How long a stream's lease on one of its user's places lasts without renewal; renewed every
+     * heartbeat tick, so it only runs out for a stream whose instance died (FEED_STREAM_LEASE_TTL). Default: PT1M.
+     */
+    @WithDefault("PT1M")
+    Duration leaseTtl();
+
+    /**
+     * The wait for Redis when a stream takes its lease; beyond it (or with Redis down) the stream is
+     * let in, counted by this instance's per-user limit only (FEED_STREAM_LEASE_TIMEOUT). Default: PT1S.
+     */
+    @WithDefault("PT1S")
+    Duration leaseTimeout();
 
     /** Events queued for a client that does not read; beyond it the stream is closed and the client resumes with Last-Event-ID (FEED_STREAM_BUFFER). Default: 512. */
     @WithDefault("512")

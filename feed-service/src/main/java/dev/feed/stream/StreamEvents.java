@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.Config;
@@ -41,10 +42,10 @@ public class StreamEvents {
     }
 
     @Incoming(CHANNEL)
-    public Uni<Void> consume(String value) {
+    public Uni<Void> consume(ConsumerRecord<String, String> record) {
         StreamEvent event;
         try {
-            event = StreamEvent.parse(json.readTree(value), System.nanoTime());
+            event = StreamEvent.parse(json.readTree(record.value()), record.timestamp(), System.nanoTime());
         } catch (Exception e) {
             LOG.debugf("stream: ignoring an unreadable post event: %s", e.toString());
             return Uni.createFrom().voidItem();

@@ -2,6 +2,7 @@ package dev.feed.stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.feed.hot.InstanceId;
 import dev.feed.post.Cursor;
 import dev.feed.post.PostHydrator;
 import dev.feed.post.PostView;
@@ -14,11 +15,14 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,18 +50,27 @@ public class StreamHub {
     private final Map<Long, Integer> openPerUser = new HashMap<>();
     private int openTotal;
     private final Counter delivered;
+    private final Counter leaseUnavailable;
+    private final StreamLeases leases;
+    private final InstanceId instance;
+    private final AtomicLong leaseSeq = new AtomicLong();
 
     public StreamHub(HomeAuthors homeAuthors, SinceTimeline sinceTimeline, PostHydrator hydrator, ObjectMapper json,
-            StreamConfig config, ReaderChanges changes, MeterRegistry registry) {
+            StreamConfig config, ReaderChanges changes, MeterRegistry registry, StreamLeases leases, InstanceId instance) {
         this.homeAuthors = homeAuthors;
         this.sinceTimeline = sinceTimeline;
         this.hydrator = hydrator;
         this.json = json;
         this.config = config;
         this.recent = new RecentEvents(config.recentWindow().toNanos(), config.recentMax());
+        this.leases = leases;
+        this.instance = instance;
         changes.listen(this::readerChanged);
         registry.gauge("feed_stream_open", all, Set::size);
         this.delivered = registry.counter("feed_stream_events_total");
+        this.leaseUnavailable = Counter.builder("feed_stream_lease_unavailable_total")
+                .description("Stream leases not taken or renewed because Redis did not answer (the per-user limit fell back to this instance)")
+                .register(registry);
     }
 
     /** Thrown when a stream would go over a limit; answered 429. */
@@ -69,8 +82,32 @@ public class StreamHub {
 
     // ---- opening and closing ----
 
-    /** Counts the stream in, or refuses it (per user, per instance) before any work is done. */
-    synchronized void reserve(long readerId) {
+    /**
+     * Counts the stream in, or refuses it, before any work is done: this instance's total, then the
+     * user's streams on every instance (a Redis lease; with Redis unreachable or slow past
+     * {@code lease-timeout}, the per-user count of this instance alone decides: a stream is not
+     * refused because a limit could not be read). Blocks for at most {@code lease-timeout}.
+     */
+    StreamLeases.Lease admit(long readerId) {
+        reserve(readerId);
+        StreamLeases.Lease lease = new StreamLeases.Lease(readerId, instance.value() + ":" + leaseSeq.incrementAndGet());
+        boolean taken;
+        try {
+            taken = leases.acquire(lease, config.maxPerUser(), config.leaseTtl().toMillis())
+                    .await().atMost(config.leaseTimeout());
+        } catch (RuntimeException e) {
+            leaseUnavailable.increment();
+            LOG.debugf("stream: no lease for %d (%s): counted on this instance only", readerId, e.toString());
+            taken = true; // renewed at the next tick once Redis answers again
+        }
+        if (!taken) {
+            release(readerId);
+            throw new LimitReached("at most " + config.maxPerUser() + " open streams per user; close one first");
+        }
+        return lease;
+    }
+
+    private synchronized void reserve(long readerId) {
         if (openTotal >= config.maxPerInstance()) {
             throw new LimitReached("this instance holds its maximum of " + config.maxPerInstance() + " open streams; retry shortly");
         }
@@ -91,9 +128,9 @@ public class StreamHub {
      * The stream of a reader who holds a reservation: replay above {@code since} (if given), then
      * live. Items of the live side that arrive during the replay wait in the session.
      */
-    Multi<StreamItem> open(long readerId, Cursor since) {
+    Multi<StreamItem> open(StreamLeases.Lease lease, Cursor since) {
         return Multi.createFrom().<StreamItem>emitter(emitter -> {
-            StreamSession session = new StreamSession(readerId, since, emitter, System.nanoTime(), config.buffer());
+            StreamSession session = new StreamSession(lease, since, emitter, System.nanoTime(), config.buffer());
             emitter.onTermination(() -> close(session));
             start(session, since);
         }, config.buffer());
@@ -128,6 +165,8 @@ public class StreamHub {
     private void close(StreamSession session) {
         if (session.markEnded()) {
             release(session.readerId);
+            leases.release(session.lease).subscribe().with(ok -> { }, failure -> LOG.debugf("stream: lease %s not released (it runs out): %s",
+                    session.lease.member(), failure.toString()));
             unregister(session);
         }
     }
@@ -152,11 +191,21 @@ public class StreamHub {
      */
     private Uni<Void> catchUp(StreamSession session, Cursor since) {
         Set<Long> authors = session.authors;
-        List<Long> recentIds = recent.matching(e -> e.postAfter(since) && authors.contains(e.authorId()))
-                .stream().map(StreamEvent::postId).toList();
+        List<StreamEvent> mine = recent.matching(e -> authors.contains(e.authorId()));
+        // Deletes and late (relayed) posts of the recent window: they may have happened while the
+        // client was away, below its position, where the replay does not look. A repeat is harmless
+        // (a delete of a post the client does not hold is ignored; a post it holds is dropped by id).
+        mine.stream().filter(e -> e.kind() == StreamEvent.Kind.DELETE).forEach(e -> session.replay(StreamItem.delete(e.postId()), System.nanoTime()));
+        // oldest first, as the replay that follows (all of them sit below its first item)
+        List<Long> late = mine.stream().filter(e -> e.latePost() && !e.postAfter(since))
+                .sorted(Comparator.comparingLong(StreamEvent::createdAtMillis).thenComparingLong(StreamEvent::postId))
+                .map(StreamEvent::postId).toList();
+        List<Long> recentIds = mine.stream().filter(e -> e.postAfter(since)).map(StreamEvent::postId).toList();
+        Uni<Void> lateSent = late.isEmpty() ? Uni.createFrom().voidItem()
+                : hydrator.hydrate(late).invoke(views -> views.forEach(v -> session.replay(item(v, 0), System.nanoTime()))).replaceWithVoid();
         Uni<Void> queued = recentIds.isEmpty() ? Uni.createFrom().voidItem()
-                : hydrator.hydrate(recentIds).invoke(views -> views.forEach(v -> session.deliver(item(v), System.nanoTime()))).replaceWithVoid();
-        return queued.chain(() -> replay(session, since));
+                : hydrator.hydrate(recentIds).invoke(views -> views.forEach(v -> session.deliver(item(v, 0), System.nanoTime()))).replaceWithVoid();
+        return lateSent.chain(() -> queued).chain(() -> replay(session, since));
     }
 
     private Uni<Void> replay(StreamSession session, Cursor since) {
@@ -170,7 +219,7 @@ public class StreamHub {
             Set<Long> authors = session.authors; // the page's lists do not leave out hidden authors
             for (PostView v : views) {
                 if (authors.contains(v.author().id())) {
-                    session.replay(item(v), System.nanoTime());
+                    session.replay(item(v, 0), System.nanoTime());
                 }
             }
             return replay(session, Cursor.of(views.get(views.size() - 1)));
@@ -181,9 +230,7 @@ public class StreamHub {
 
     /** A post event from {@code feed.posts}; completes when it went to every stream it concerns. */
     Uni<Void> onEvent(StreamEvent event) {
-        if (event.kind() == StreamEvent.Kind.POST) {
-            recent.add(event);
-        }
+        recent.add(event);
         Set<StreamSession> targets = byAuthor.get(event.authorId());
         if (targets == null || targets.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -194,7 +241,7 @@ public class StreamHub {
         }
         return hydrator.hydrate(List.of(event.postId())).invoke(views -> {
             if (!views.isEmpty()) {
-                deliver(event.authorId(), item(views.get(0)));
+                deliver(event.authorId(), item(views.get(0), event.producedAtMillis()));
             }
         }).replaceWithVoid();
     }
@@ -211,9 +258,9 @@ public class StreamHub {
         }
     }
 
-    private StreamItem item(PostView view) {
+    private StreamItem item(PostView view, long producedAtMillis) {
         try {
-            return StreamItem.post(Cursor.of(view).toString(), json.writeValueAsString(view), view.id());
+            return StreamItem.post(Cursor.of(view).toString(), json.writeValueAsString(view), view.id(), producedAtMillis);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a post did not serialize", e);
         }
@@ -277,16 +324,31 @@ public class StreamHub {
     void tick() {
         long now = System.nanoTime();
         long idle = config.idleTimeout().toNanos();
+        List<StreamLeases.Lease> open = new ArrayList<>(all.size());
         for (StreamSession s : all) {
             if (now - s.lastEventNanos > idle) {
                 s.complete();
             } else {
+                open.add(s.lease);
                 s.heartbeat();
                 if (s.stale) {
                     refresh(s);
                 }
             }
         }
+        if (open.isEmpty()) {
+            return; // and no call on the lease store: its Redis client is not created from a scheduler thread at startup
+        }
+        leases.renew(open, config.leaseTtl().toMillis()).subscribe().with(ok -> { }, failure -> {
+            leaseUnavailable.increment();
+            LOG.debugf("stream: %d lease(s) not renewed: %s", open.size(), failure.toString());
+        });
+    }
+
+    /** True if the post's event (published, or deleted if {@code delete}) is among this instance's recent events (tests wait for it). */
+    public boolean recentlySeen(long postId, boolean delete) {
+        StreamEvent.Kind kind = delete ? StreamEvent.Kind.DELETE : StreamEvent.Kind.POST;
+        return !recent.matching(e -> e.postId() == postId && e.kind() == kind).isEmpty();
     }
 
     /** Open streams on this instance (the benchmark and tests read it). */

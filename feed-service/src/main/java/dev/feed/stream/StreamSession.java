@@ -17,8 +17,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class StreamSession {
     static final int REMEMBERED = 64;
+    /**
+     * Event timestamps come from the publishing instance's clock, {@link #openedAtMillis} from this
+     * one's: within this much an event counts as sent after the opening (a repeat, never a loss).
+     */
+    static final long CLOCK_SKEW_MILLIS = 5_000;
 
     final long readerId;
+    final StreamLeases.Lease lease;
     /** Posts at or below this position are the client's already (its Last-Event-ID); null: live only. */
     private final Cursor since;
     private final MultiEmitter<? super StreamItem> emitter;
@@ -33,18 +39,26 @@ final class StreamSession {
     private final AtomicBoolean ended = new AtomicBoolean();
 
     private final int maxQueued;
+    private final long openedAtMillis = System.currentTimeMillis();
 
-    StreamSession(long readerId, Cursor since, MultiEmitter<? super StreamItem> emitter, long nowNanos, int maxQueued) {
-        this.readerId = readerId;
+    StreamSession(StreamLeases.Lease lease, Cursor since, MultiEmitter<? super StreamItem> emitter, long nowNanos, int maxQueued) {
+        this.lease = lease;
+        this.readerId = lease.userId();
         this.maxQueued = maxQueued;
         this.since = since;
         this.emitter = emitter;
         this.lastEventNanos = nowNanos;
     }
 
-    /** A live item: queued while replaying, sent otherwise. */
+    /**
+     * A live item: queued while replaying, sent otherwise. A post at or below the client's position
+     * is dropped only if its event was sent before this stream opened (the consumer re-reading the
+     * recent window after a restart: the client has those, or got them from the catch-up); one sent
+     * since then joined the timeline late (relayed) while the client is here, and goes out.
+     */
     synchronized void deliver(StreamItem item, long nowNanos) {
-        if (closed || (item.isPost() && since != null && !since.isAfter(positionOf(item)))) {
+        if (closed || (item.isPost() && since != null && !since.isAfter(positionOf(item))
+                && item.producedAtMillis() < openedAtMillis - CLOCK_SKEW_MILLIS)) {
             return;
         }
         if (queued != null) {

@@ -5,6 +5,7 @@ import dev.feed.post.Caller;
 import dev.feed.post.Cursor;
 import dev.feed.problem.Problem;
 import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -44,6 +45,7 @@ public class TimelineStreamResource {
     }
 
     @GET
+    @Blocking // admit() waits for the user's lease in Redis (at most feed.stream.lease-timeout)
     @Authenticated
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "The caller's home timeline, live", description = "Server-sent events. 'event: post' with 'id:' the"
@@ -51,7 +53,9 @@ public class TimelineStreamResource {
             + " timeline; 'event: delete' with 'data: {\"id\": \"<postId>\"}' (no id: line, so Last-Event-ID stays a post's"
             + " position); a ':heartbeat' comment at least every 30 s. With Last-Event-ID (or since=C) every item newer than"
             + " that position is replayed first, oldest first, then the stream goes on live with no gap between the two (a"
-            + " client de-duplicates by id). A stream that carried nothing for feed.stream.idle-timeout (30 min) is closed:"
+            + " client de-duplicates by id). A post that joins the timeline late (relayed), below the stream's position, is sent"
+            + " when it joins; on resume, the deletes and such late posts of the last feed.stream.recent-window (1 min) are sent"
+            + " too, whatever their position (after a longer absence, re-read the page shown). A stream that carried nothing for feed.stream.idle-timeout (30 min) is closed:"
             + " reconnect with Last-Event-ID. The status is sent before the reader's lists are read: if that fails (relation-service"
             + " unreachable), the stream ends and the client reconnects.")
     @APIResponse(responseCode = "200", description = "The event stream.",
@@ -59,7 +63,7 @@ public class TimelineStreamResource {
                     examples = "event: post\nid: 1764580000999.7401562722402304001\ndata: {\"id\":\"7401562722402304001\",...}\n\n")))
     @APIResponse(responseCode = "400", description = "Last-Event-ID or since is not a position; the detail names it.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "429", description = "The caller holds the maximum of open streams (5 per instance by default), or"
+    @APIResponse(responseCode = "429", description = "The caller holds the maximum of open streams (5 by default, counted across all instances), or"
             + " this instance holds its maximum; the detail says which.",
             headers = @Header(name = "Retry-After", description = "Seconds to wait before opening a stream again.",
                     schema = @Schema(type = SchemaType.INTEGER)),
@@ -70,9 +74,7 @@ public class TimelineStreamResource {
             @Parameter(ref = FeedApi.SINCE) @QueryParam("since") String since,
             @Context Sse sse) {
         Cursor from = lastEventId != null && !lastEventId.isBlank() ? Cursor.parseSince(lastEventId.trim()) : Cursor.parseSince(since);
-        long readerId = reader.id();
-        hub.reserve(readerId);
-        return hub.open(readerId, from).map(item -> toSse(sse, item));
+        return hub.open(hub.admit(reader.id()), from).map(item -> toSse(sse, item));
     }
 
     private static OutboundSseEvent toSse(Sse sse, StreamItem item) {

@@ -8,8 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.feed.hotcache.PostRef;
+import dev.feed.post.Post;
+import dev.feed.publish.PostEvent;
+import dev.feed.publish.PostEventProducer;
 import dev.feed.stream.StreamHub;
 import dev.feed.testing.SseClient;
+import io.opentelemetry.context.Context;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -40,6 +44,8 @@ class TimelineStreamTest {
     StreamHub hub;
     @Inject
     HiddenAuthorsCache hiddenAuthors;
+    @Inject
+    PostEventProducer events;
     @TestHTTPResource("/v1/timeline/stream")
     URI streamUri;
 
@@ -261,6 +267,74 @@ class TimelineStreamTest {
             open.add(open(reader, null));
         } finally {
             open.forEach(SseClient::close);
+        }
+    }
+
+    /** What the pending-fanout relay does for a post whose publish could not reach Kafka: its event, sent now, for a post of an hour ago. */
+    private Published relayLate(long author) {
+        PostRef ref = fx.durable(author);
+        Post post = new Post(ref.postId(), author, "post " + ref.postId(), Instant.ofEpochMilli(ref.createdAtMillis()), null);
+        events.send(PostEvent.of(PostEvent.PUBLISHED, post), Context.root()).await().indefinitely();
+        return new Published(ref.postId(), ref.createdAtMillis() + "." + ref.postId());
+    }
+
+    /** Opens, receives one live post, closes: the Last-Event-ID a client keeps. */
+    private String seenThenAway(long reader, long author) throws Exception {
+        String last;
+        try (SseClient c = open(reader, null)) {
+            Published seen = publish(author, "seen");
+            last = nextPost(c).id();
+            assertThat(last).isEqualTo(seen.position());
+        }
+        Fixture.eventually(WAIT.toMillis(), () -> hub.streamsOf(reader) == 0, "the closed stream is gone");
+        return last;
+    }
+
+    @Test
+    void stream_resumed_deliversAPostThatJoinsLateBelowItsPosition_whenTheRelaySendsIt() throws Exception {
+        long reader = newUser();
+        long author = newUser();
+        relation.followPull(reader, author);
+        String last = seenThenAway(reader, author);
+        try (SseClient c = open(reader, last)) {
+            Published late = relayLate(author);
+            SseClient.Event e = nextPost(c);
+            assertThat(e.name()).isEqualTo("post");
+            assertThat(e.id()).as("a post an hour older than Last-Event-ID, relayed while the client is here").isEqualTo(late.position());
+        }
+    }
+
+    @Test
+    void stream_resumedAfterBeingAway_getsTheDeletesAndLatePostsOfThatTimeBelowItsPosition() throws Exception {
+        long reader = newUser();
+        long author = newUser();
+        relation.followPull(reader, author);
+        Published held;
+        String last;
+        try (SseClient c = open(reader, null)) {
+            held = publish(author, "the client shows this one");
+            assertThat(nextPost(c).id()).isEqualTo(held.position());
+            Published newer = publish(author, "and this one");
+            last = nextPost(c).id();
+            assertThat(last).isEqualTo(newer.position());
+        }
+        Fixture.eventually(WAIT.toMillis(), () -> hub.streamsOf(reader) == 0, "the closed stream is gone");
+        // while away: a post the client holds is deleted, and a post joins late, below the client's position
+        as(author).delete("/v1/posts/" + held.id()).then().statusCode(204);
+        Published late = relayLate(author);
+        Fixture.eventually(WAIT.toMillis(), () -> hub.recentlySeen(held.id(), true) && hub.recentlySeen(late.id(), false),
+                "the delete and the relayed post reached this instance");
+        try (SseClient c = open(reader, last)) {
+            List<SseClient.Event> got = List.of(nextPost(c), nextPost(c));
+            assertThat(got).anySatisfy(e -> {
+                assertThat(e.name()).isEqualTo("delete");
+                assertThat(JSON.readTree(e.data()).path("id").asText()).isEqualTo(Long.toString(held.id()));
+            });
+            assertThat(got).anySatisfy(e -> {
+                assertThat(e.name()).isEqualTo("post");
+                assertThat(e.id()).isEqualTo(late.position());
+            });
+            assertThat(c.drain(Duration.ofSeconds(2))).as("nothing else: no repeat of what the client had").isEmpty();
         }
     }
 
