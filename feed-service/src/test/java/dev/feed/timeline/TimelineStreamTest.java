@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.feed.events.PostEvent;
 import dev.feed.hotcache.PostRef;
 import dev.feed.post.Post;
-import dev.feed.publish.PostEvent;
 import dev.feed.publish.PostEventProducer;
 import dev.feed.stream.StreamHub;
 import dev.feed.testing.SseClient;
@@ -273,8 +273,7 @@ class TimelineStreamTest {
     /** What the pending-fanout relay does for a post whose publish could not reach Kafka: its event, sent now, for a post of an hour ago. */
     private Published relayLate(long author) {
         PostRef ref = fx.durable(author);
-        Post post = new Post(ref.postId(), author, "post " + ref.postId(), Instant.ofEpochMilli(ref.createdAtMillis()), null);
-        events.send(PostEvent.of(PostEvent.PUBLISHED, post), Context.root()).await().indefinitely();
+        events.send(PostEvent.of(PostEvent.PUBLISHED, ref.postId(), author, ref.createdAtMillis()), Context.root()).await().indefinitely();
         return new Published(ref.postId(), ref.createdAtMillis() + "." + ref.postId());
     }
 
