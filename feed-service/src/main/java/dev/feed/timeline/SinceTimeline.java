@@ -35,6 +35,7 @@ public class SinceTimeline {
     private static final int MAX_ROUNDS = 16;
 
     private final FolloweeCache followees;
+    private final HiddenAuthorsCache hiddenAuthors;
     private final HomeInboxStore inbox;
     private final InboxRebuilder rebuilder;
     private final OutboxReader outboxes;
@@ -42,9 +43,10 @@ public class SinceTimeline {
     private final PostHydrator hydrator;
     private final TimelineConfig config;
 
-    public SinceTimeline(FolloweeCache followees, HomeInboxStore inbox, InboxRebuilder rebuilder, OutboxReader outboxes,
-            PostsAfter archive, PostHydrator hydrator, TimelineConfig config) {
+    public SinceTimeline(FolloweeCache followees, HiddenAuthorsCache hiddenAuthors, HomeInboxStore inbox, InboxRebuilder rebuilder,
+            OutboxReader outboxes, PostsAfter archive, PostHydrator hydrator, TimelineConfig config) {
         this.followees = followees;
+        this.hiddenAuthors = hiddenAuthors;
         this.inbox = inbox;
         this.rebuilder = rebuilder;
         this.outboxes = outboxes;
@@ -59,14 +61,20 @@ public class SinceTimeline {
 
     /** The {@code limit} items closest above {@code since}, newest first. */
     public Uni<PostPage> page(long readerId, Cursor since, int limit) {
-        return followees.of(readerId)
+        return visibleFollowees(readerId)
                 .chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1))
                 .map(SinceTimeline::toPostPage);
     }
 
     /** Items of the timeline strictly newer than {@code since}, oldest first, at most {@code limit} (the stream's replay). */
     public Uni<List<PostView>> oldestFirst(long readerId, Cursor since, int limit) {
-        return followees.of(readerId).chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1));
+        return visibleFollowees(readerId).chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1));
+    }
+
+    /** As a page read: the followees minus the authors hidden from the reader (blocks both ways, mutes), both lists cached. */
+    private Uni<Followees> visibleFollowees(long readerId) {
+        return Uni.combine().all().unis(followees.of(readerId), hiddenAuthors.of(readerId)).asTuple()
+                .map(t -> t.getItem1().without(t.getItem2()));
     }
 
     private Uni<List<PostView>> collect(long readerId, Followees f, Cursor since, int limit, List<PostView> acc, int round) {
