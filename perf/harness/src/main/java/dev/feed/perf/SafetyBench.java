@@ -195,7 +195,7 @@ final class SafetyBench {
                 report.note("safety " + name + ": fanout of " + id + " not complete within 2 min");
                 continue;
             }
-            last = Math.max(last, progress.path("finishedAt").asLong());
+            last = Math.max(last, java.time.Instant.parse(progress.get("finishedAt").asText()).toEpochMilli()); // ISO-8601, as Bench reads it
         }
         double rate = ids.size() / Math.max(0.001, (last - start) / 1000.0);
         System.out.printf("    fanout %s: %d items in %d ms, %.1f items/s%n", name, ids.size(), last - start, rate);
