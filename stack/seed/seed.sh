@@ -16,7 +16,7 @@ usage: ./feed seed --users N [--follows-per-user M] [options]
   --random-seed X           same seed, same graph (default 42)
   --db NAME                 database (default feed: the one ./feed up serves)
   --pull-at F               followers at which an author is pull tier (default \$FEED_TIER_PULL_AT or 10000)
-  --reset                   first empty users, follows and relation_events (needed when ids 1..N exist)
+  --reset                   first empty users, follows, blocks, mutes and relation_events (needed when ids 1..N exist)
 
 The load runs in one transaction: the follower index and the two foreign keys are dropped, the
 edges are COPYed in sorted order, then the index and keys are rebuilt (which checks them), and
@@ -68,7 +68,7 @@ trap 'rm -f "$stats" "$sql"' EXIT
 {
   echo "SET maintenance_work_mem = '512MB';"
   echo "SET synchronous_commit = off;"
-  [ "$reset" = 1 ] && echo "\\echo '    emptying users, follows, relation_events'" && echo "TRUNCATE relation_events, follows, users;"
+  [ "$reset" = 1 ] && echo "\\echo '    emptying users, follows, blocks, mutes, relation_events'" && echo "TRUNCATE relation_events, follows, blocks, mutes, users;"
   cat <<'SQL'
 -- Checking keys row by row and growing a second index during COPY is what makes bulk loads
 -- slow; both are rebuilt once at the end, inside this same transaction.

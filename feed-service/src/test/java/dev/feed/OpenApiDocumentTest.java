@@ -44,8 +44,8 @@ class OpenApiDocumentTest {
             // 503: relation-service (author profiles) overloaded, with Retry-After.
             new Endpoint("POST", "/v1/posts", codes(201, 400, 401, 429), codes(413, 415, 503)),
             // Reposts (DESIGN "Safety and reposts"): 400 a malformed id, 429 reposts count as publishes,
-            // 503 relation-service (author profiles) overloaded.
-            new Endpoint("POST", "/v1/posts/{id}/reposts", codes(200, 201, 401, 404), codes(400, 429, 503)),
+            // 503 relation-service (author profiles) overloaded, 403 a block between reposter and author (issue 17).
+            new Endpoint("POST", "/v1/posts/{id}/reposts", codes(200, 201, 401, 404), codes(400, 403, 429, 503)),
             // 400: an id that is not a positive number (DESIGN.md only says bad input is a 4xx).
             new Endpoint("GET", "/v1/posts/{id}", codes(200, 401, 404), codes(400, 503)),
             // No 503: a delete never asks relation-service. 429: the deletes limit (README "Rate limits").

@@ -159,6 +159,9 @@ public class PostResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostView.class)))
     @APIResponse(responseCode = "400", description = "The id is not a positive 64-bit decimal number.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "A block lies between the caller and the original's author, in either"
+            + " direction (as a follow across a block is refused); a mute does not refuse a repost.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No post has this id, or it (or, for a repost, its original) was deleted.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", description = "Over the caller's publish rate (reposts count as publishes).",

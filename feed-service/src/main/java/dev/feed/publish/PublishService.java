@@ -12,6 +12,7 @@ import dev.feed.post.SnowflakeIds;
 import dev.feed.post.Tombstones;
 import dev.feed.problem.ProblemException;
 import dev.feed.ratelimit.RateLimiter;
+import dev.feed.timeline.HiddenAuthorsCache;
 import dev.feed.timeline.HomeInboxStore;
 import dev.feed.timeline.OutboxReader;
 import io.micrometer.core.instrument.Counter;
@@ -41,6 +42,7 @@ public class PublishService {
     private final RateLimiter rateLimiter;
     private final Tombstones tombstones;
     private final PostHydrator hydrator;
+    private final HiddenAuthorsCache hiddenAuthors;
     private final PublishConfig config;
     private final IdClock ids;
     private final Counter published;
@@ -48,7 +50,9 @@ public class PublishService {
     private final Counter dispatchDeferred;
 
     public PublishService(PostStore posts, OutboxStore outbox, HomeInboxStore inbox, OutboxReader outboxReader, PostEventProducer events, RateLimiter rateLimiter,
-            Tombstones tombstones, PostHydrator hydrator, PublishConfig config, IdClock ids, MeterRegistry metrics) {
+            Tombstones tombstones, PostHydrator hydrator, HiddenAuthorsCache hiddenAuthors, PublishConfig config, IdClock ids,
+            MeterRegistry metrics) {
+        this.hiddenAuthors = hiddenAuthors;
         this.posts = posts;
         this.outbox = outbox;
         this.inbox = inbox;
@@ -123,6 +127,7 @@ public class PublishService {
     public Uni<Reposted> repost(long userId, long postId) {
         Context trace = Context.current(); // as in publish
         return liveOriginal(postId)
+                .call(original -> refuseAcrossBlock(userId, original))
                 .chain(original -> checkRateLimit(userId)
                         .chain(() -> posts.reserveRepost(userId, original.id(), ids.next()))
                         .chain(id -> posts.find(id).chain(found -> found.isPresent() && !found.get().deleted()
@@ -130,6 +135,21 @@ public class PublishService {
                                 // first repost, or a retry adopting an id whose first request died before writing it
                                 : storeAndDispatch(new Post(id, userId, "", SnowflakeIds.instantOf(id), null, original.id()), trace)
                                         .map(post -> new Reposted(post, original, true)))));
+    }
+
+    /**
+     * A block in either direction between the reposter and the original's author refuses the repost
+     * with 403, as DESIGN refuses a follow across a block: the repost would carry the author's post
+     * to the reposter's followers against the block. A mute does not refuse it.
+     */
+    private Uni<Void> refuseAcrossBlock(long userId, Post original) {
+        return hiddenAuthors.blockedBetween(userId, original.authorId()).map(blocked -> {
+            if (blocked) {
+                throw new ProblemException(403, "blocked", "Blocked",
+                        "a block lies between you and the author of post " + original.id() + ": it cannot be reposted");
+            }
+            return null;
+        });
     }
 
     /** The post a repost of {@code postId} points at: the post itself, or its original if it is a repost; 404 if gone. */

@@ -10,22 +10,28 @@ import java.util.Set;
  * pull tier, rebuild, follow-merge): those the reader blocks or mutes, and those who block the
  * reader. Kept apart from the follow lists on purpose: a muted author stays followed, so the
  * inbox keeps receiving (and a rebuild keeps pulling) their posts, and an unmute shows them again
- * with nothing missing.
+ * with nothing missing. {@code blocks}: the subset that comes from a block in either direction.
  */
-record HiddenAuthors(Set<Long> ids, boolean stale) {
-    static final HiddenAuthors NONE = new HiddenAuthors(Set.of(), false);
+record HiddenAuthors(Set<Long> ids, Set<Long> blocks, boolean stale) {
+    static final HiddenAuthors NONE = new HiddenAuthors(Set.of(), Set.of(), false);
 
     static HiddenAuthors of(RelationClient.HiddenAuthors raw) {
-        Set<Long> ids = new HashSet<>();
-        add(ids, raw.blocked());
-        add(ids, raw.blockedBy());
+        Set<Long> blocks = new HashSet<>();
+        add(blocks, raw.blocked());
+        add(blocks, raw.blockedBy());
+        Set<Long> ids = new HashSet<>(blocks);
         add(ids, raw.muted());
-        return ids.isEmpty() ? NONE : new HiddenAuthors(Set.copyOf(ids), false);
+        return ids.isEmpty() ? NONE : new HiddenAuthors(Set.copyOf(ids), Set.copyOf(blocks), false);
     }
 
     /** The same set, the last one relation-service gave (it is unreachable now). */
     HiddenAuthors asStale() {
-        return new HiddenAuthors(ids, true);
+        return new HiddenAuthors(ids, blocks, true);
+    }
+
+    /** Whether a block lies between the reader and this user, in either direction (a mute is not one). */
+    boolean blockedWith(long userId) {
+        return blocks.contains(userId);
     }
 
     boolean hides(long authorId) {

@@ -56,6 +56,14 @@ public class HiddenAuthorsCache {
                 .recoverWithItem(() -> lastKnown.getIfPresent(readerId).asStale());
     }
 
+    /**
+     * Whether a block lies between the two users, either direction, from the same cached set a read
+     * of {@code userId}'s timeline uses (a repost across a block is refused with it).
+     */
+    public Uni<Boolean> blockedBetween(long userId, long otherId) {
+        return userId == otherId ? Uni.createFrom().item(false) : of(userId).map(h -> h.blockedWith(otherId));
+    }
+
     /** Forgets one reader's set (they blocked, muted, unblocked or unmuted someone, or someone blocked them). */
     public void invalidate(long readerId) {
         invalidations.incrementAndGet();

@@ -38,6 +38,7 @@ public class SinceTimeline {
     private static final int MAX_ROUNDS = 16;
 
     private final FolloweeCache followees;
+    private final HiddenAuthorsCache hiddenAuthors;
     private final HomeInboxStore inbox;
     private final InboxRebuilder rebuilder;
     private final OutboxReader outboxes;
@@ -46,10 +47,11 @@ public class SinceTimeline {
     private final TimelineConfig config;
     private final RedisOrCassandra redisOrCassandra;
 
-    public SinceTimeline(FolloweeCache followees, HomeInboxStore inbox, InboxRebuilder rebuilder, OutboxReader outboxes,
-            PostsAfter archive, PostHydrator hydrator, TimelineConfig config, RedisOrCassandra redisOrCassandra) {
+    public SinceTimeline(FolloweeCache followees, HiddenAuthorsCache hiddenAuthors, HomeInboxStore inbox, InboxRebuilder rebuilder,
+            OutboxReader outboxes, PostsAfter archive, PostHydrator hydrator, TimelineConfig config, RedisOrCassandra redisOrCassandra) {
         this.redisOrCassandra = redisOrCassandra;
         this.followees = followees;
+        this.hiddenAuthors = hiddenAuthors;
         this.inbox = inbox;
         this.rebuilder = rebuilder;
         this.outboxes = outboxes;
@@ -64,14 +66,20 @@ public class SinceTimeline {
 
     /** The {@code limit} items closest above {@code since}, newest first. */
     public Uni<PostPage> page(long readerId, Cursor since, int limit) {
-        return followees.of(readerId).chain(f -> redisOrCassandra.read(
+        return visibleFollowees(readerId).chain(f -> redisOrCassandra.read(
                 () -> collect(readerId, f, since, limit, new ArrayList<>(), 1, false).map(SinceTimeline::toPostPage),
                 () -> collect(readerId, f, since, limit, new ArrayList<>(), 1, true).map(SinceTimeline::toPostPage)));
     }
 
     /** Items of the timeline strictly newer than {@code since}, oldest first, at most {@code limit} (the stream's replay). */
     public Uni<List<PostView>> oldestFirst(long readerId, Cursor since, int limit) {
-        return followees.of(readerId).chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1, false));
+        return visibleFollowees(readerId).chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1, false));
+    }
+
+    /** As a page read: the followees minus the authors hidden from the reader (blocks both ways, mutes), both lists cached. */
+    private Uni<Followees> visibleFollowees(long readerId) {
+        return Uni.combine().all().unis(followees.of(readerId), hiddenAuthors.of(readerId)).asTuple()
+                .map(t -> t.getItem1().without(t.getItem2()));
     }
 
     /** Rounds of candidates, hydrated and filtered; {@code durable}: from Cassandra alone (the degraded read, no Redis). */

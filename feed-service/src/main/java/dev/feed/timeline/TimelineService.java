@@ -314,7 +314,8 @@ public class TimelineService {
     /**
      * The falloff rule needs the {@value RepostFalloff#FALLOFF} items below each repost: only when
      * the round holds a repost are they read (one more candidates round and one more batched
-     * hydration), so a page without reposts costs nothing extra.
+     * hydration, more only while deleted or hidden posts leave fewer than that), so a page without
+     * reposts costs nothing extra.
      */
     private Uni<Falloff> withBelow(long readerId, Followees f, Candidates candidates, List<PostView> views) {
         List<PostView> visible = views.stream().filter(f::shows).toList();
@@ -325,13 +326,30 @@ public class TimelineService {
             return Uni.createFrom().item(new Falloff(views, RepostFalloff.fallen(visible)));
         }
         PostRef last = candidates.refs().get(candidates.refs().size() - 1);
-        return candidates(readerId, f, Cursor.after(last), RepostFalloff.FALLOFF)
-                .chain(below -> hydrator.hydrate(below.refs().stream().map(PostRef::postId).toList(), below.stamps()))
-                .map(belowViews -> {
-                    List<PostView> all = new ArrayList<>(visible);
-                    belowViews.stream().filter(f::shows).forEach(all::add);
-                    return new Falloff(views, RepostFalloff.fallen(all));
-                });
+        return below(readerId, f, last, new ArrayList<>(), 1).map(below -> {
+            List<PostView> all = new ArrayList<>(visible);
+            all.addAll(below);
+            return new Falloff(views, RepostFalloff.fallen(all));
+        });
+    }
+
+    /**
+     * At least {@value RepostFalloff#FALLOFF} items of the timeline below {@code after} where they
+     * exist: deleted posts and hidden authors are not items of the timeline, so they do not count.
+     */
+    private Uni<List<PostView>> below(long readerId, Followees f, PostRef after, List<PostView> acc, int round) {
+        return candidates(readerId, f, Cursor.after(after), RepostFalloff.FALLOFF).chain(below -> {
+            if (below.refs().isEmpty()) {
+                return Uni.createFrom().item(acc);
+            }
+            return hydrator.hydrate(below.refs().stream().map(PostRef::postId).toList(), below.stamps()).chain(belowViews -> {
+                belowViews.stream().filter(f::shows).forEach(acc::add);
+                if (acc.size() >= RepostFalloff.FALLOFF || below.exhausted() || round >= MAX_ROUNDS) {
+                    return Uni.createFrom().item(acc);
+                }
+                return below(readerId, f, below.refs().get(below.refs().size() - 1), acc, round + 1);
+            });
+        });
     }
 
     private static PostPage toPostPage(Page page) {

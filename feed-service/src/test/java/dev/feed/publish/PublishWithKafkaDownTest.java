@@ -68,6 +68,8 @@ class PublishWithKafkaDownTest {
     @Inject
     dev.feed.post.PostHydrator hydrator;
     @Inject
+    dev.feed.timeline.HiddenAuthorsCache hiddenAuthors;
+    @Inject
     PublishConfig config;
     @Inject
     RelayConfig relayConfig;
@@ -98,7 +100,8 @@ class PublishWithKafkaDownTest {
 
         try (KafkaConsumer<String, String> consumer = consumerAtEnd();
                 PostEventProducer realProducer = new PostEventProducer(Map.of("bootstrap.servers", realKafka), json, config, tracing)) {
-            PublishService publisher = new PublishService(posts, outbox, inbox, outboxReader, realProducer, rateLimiter, tombstones, hydrator, config, ids, new SimpleMeterRegistry());
+            PublishService publisher = new PublishService(posts, outbox, inbox, outboxReader, realProducer, rateLimiter, tombstones, hydrator, hiddenAuthors, config,
+                    ids, new SimpleMeterRegistry());
             PendingFanoutRelay relay = new PendingFanoutRelay(posts, publisher, config, relayConfig, new SimpleMeterRegistry());
 
             // A pass reads a bounded number of buckets per shard from its checkpoint, which earlier

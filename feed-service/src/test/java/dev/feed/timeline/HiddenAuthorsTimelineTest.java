@@ -133,6 +133,31 @@ class HiddenAuthorsTimelineTest {
     }
 
     @Test
+    void timelineSince_leavesOutMutedAndBlockedAuthors_asPagesDo() {
+        long reader = newUser();
+        long muted = newUser();
+        long blocker = newUser();
+        long other = newUser();
+        relation.followPush(reader, muted, blocker, other);
+        relation.mute(reader, muted);
+        relation.block(blocker, reader); // the fake ends the follow edge; the inbox still holds what fanout pushed
+        page(reader, 1, null);
+        PostRef first = fx.publish(other, reader);
+        String since = page(reader, 20, null).getString("prevCursor");
+        assertThat(since).isNotNull();
+        List<PostRef> visible = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            fx.publish(muted, reader);
+            fx.pushToLiveInboxes(fx.durable(blocker), reader);
+            visible.add(fx.publish(other, reader));
+        }
+
+        List<Long> above = ids(Fixture.as(reader).queryParam("limit", 20).queryParam("since", since).get("/v1/timeline")
+                .then().statusCode(200).extract().jsonPath());
+        assertThat(above).containsExactlyElementsOf(newestFirst(visible)).doesNotContain(first.postId());
+    }
+
+    @Test
     void timeline_postsOfSomeoneWhoBlocksTheReader_leaveWithinSeconds() {
         long reader = newUser();
         long blocker = newUser();

@@ -192,6 +192,30 @@ class RepostTimelineTest {
         assertThat(all(reader, 2)).containsExactly(fine);
     }
 
+    @Test
+    void repost_acrossABlockInEitherDirection_is403Problem_andNothingIsStored_whileAMuteDoesNotRefuse() {
+        long author = newUser();
+        long blockedByAuthor = newUser();
+        long blocksAuthor = newUser();
+        long mutesAuthor = newUser();
+        relation.block(author, blockedByAuthor);
+        relation.block(blocksAuthor, author);
+        relation.mute(mutesAuthor, author);
+        PostRef original = fx.publish(author);
+
+        for (long user : List.of(blockedByAuthor, blocksAuthor)) {
+            as(user).post("/v1/posts/" + original.postId() + "/reposts").then().statusCode(403)
+                    .contentType("application/problem+json")
+                    .body("status", org.hamcrest.Matchers.equalTo(403))
+                    .body("type", org.hamcrest.Matchers.endsWith("blocked"))
+                    .body("detail", org.hamcrest.Matchers.containsString(Long.toString(original.postId())));
+            assertThat(listing(user)).as("no repost stored for %d", user).isEmpty();
+            assertThat(outbox(user)).isEmpty();
+        }
+        long byMuter = repost(mutesAuthor, original.postId());
+        assertThat(listing(mutesAuthor)).containsExactly(byMuter);
+    }
+
     private long repost(long user, long postId) {
         return as(user).post("/v1/posts/" + postId + "/reposts").then().statusCode(201).extract().jsonPath().getLong("id");
     }

@@ -129,6 +129,32 @@ class DispatcherTest {
         assertThat(exists(redis, InboxStore.key(followers.get(1)))).as("unpush creates no inbox").isFalse();
     }
 
+    @Test
+    void repostEvent_withRepostOf_isPushedAsThePostOfTheReposter_andItsDeleteUnpushesIt() {
+        long reposter = newId();
+        long repost = newId();
+        long original = newId();
+        List<Long> followers = followers(30);
+        relations.author(reposter, "push", followers);
+        followers.forEach(f -> activate(redis, f, inboxConfig.ttl()));
+        java.util.Map<String, Object> event = postEvent("post.published", repost, reposter, System.currentTimeMillis());
+        event.put("repostOf", Long.toString(original)); // schema/events post.published v1, optional since issue 17
+
+        send(kafka, topics.posts(), Long.toString(reposter), event, json);
+        Progress done = awaitComplete(() -> progress.read(repost, FanoutOp.PUSH).await().indefinitely());
+
+        assertThat(done.doneBatches()).isEqualTo(done.totalBatches()).isEqualTo(1L);
+        for (long follower : followers) {
+            // the inbox holds the repost's id; the original joins a page only through hydration of the repost
+            assertThat(members(redis, InboxStore.key(follower))).containsExactly("0", Long.toString(repost));
+        }
+        send(kafka, topics.posts(), Long.toString(reposter), postEvent("post.deleted", repost, reposter, 1_700_000_000_000L), json);
+        awaitComplete(() -> progress.read(repost, FanoutOp.UNPUSH).await().indefinitely());
+        for (long follower : followers) {
+            assertThat(members(redis, InboxStore.key(follower))).containsExactly("0");
+        }
+    }
+
     private void publish(long post, long author) {
         send(kafka, topics.posts(), Long.toString(author),
                 postEvent("post.published", post, author, System.currentTimeMillis()), json);

@@ -153,6 +153,9 @@ public final class Bench {
                 new Scenario("followees", "rebuild at 500 and 5,000 followees, page below the window at 5,000, vs earlier rebuild and "
                         + "per-author archive (feed-service restarted)", List.of(),
                         () -> new FolloweeScale(quick, users, feedUrl, feedManagementUrl, redisPort, tokens, report, services, this::psql).run()),
+                new Scenario("safety", "issue 17: reads with 500 blocks + 500 mutes vs none (latency, Redis commands per read), "
+                        + "fanout throughput with half reposts vs plain posts", List.of(),
+                        () -> new SafetyBench(quick, users, feedUrl, workerManagementUrl, internalToken, tokens, report, redisStats, this::psql).run()),
                 new Scenario("tiers", "hybrid against pure push and pure pull (relation-service restarted per mode)", List.of(),
                         this::tierModes),
                 new Scenario("delivery100k", "delivery latency, 100k-follower author in push tier (all and 20 % active)",
