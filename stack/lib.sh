@@ -183,6 +183,29 @@ cql_query_ok() (
   [ "${hdr:8:2}" = 08 ] && [ "${hdr:18:8}" = 00000002 ]  # RESULT, kind Rows
 )
 
+# cql_exec HOST PORT STATEMENT [TIMEOUT_S]: runs one CQL statement (ASCII, no bound values) over the
+# same hand-rolled native protocol v4 as cql_query_ok (there is no cqlsh here: the stack runs
+# Cassandra from its jars); true on any RESULT frame, else prints Cassandra's error message.
+cql_exec() (
+  local host="$1" port="$2" q="$3" wait="${4:-60}" hdr blen n len
+  exec 3<>"/dev/tcp/$host/$port" || { echo "no Cassandra on $host:$port" >&2; exit 1; }
+  printf '\x04\x00\x00\x01\x01\x00\x00\x00\x16\x00\x01\x00\x0bCQL_VERSION\x00\x053.0.0' >&3
+  hdr="$(timeout 5 head -c 9 <&3 | od -An -tx1 | tr -d ' \n')"
+  [ "${hdr:8:2}" = 02 ] || { echo "Cassandra on $host:$port did not answer STARTUP" >&2; exit 1; }
+  n=${#q}; blen=$((4 + n + 2 + 1))
+  printf "$(printf '\\x04\\x00\\x00\\x02\\x07\\x%02x\\x%02x\\x%02x\\x%02x\\x%02x\\x%02x\\x%02x\\x%02x' \
+    $((blen >> 24 & 255)) $((blen >> 16 & 255)) $((blen >> 8 & 255)) $((blen & 255)) \
+    $((n >> 24 & 255)) $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255)))" >&3
+  printf '%s\x00\x01\x00' "$q" >&3
+  hdr="$(timeout "$wait" head -c 9 <&3 | od -An -tx1 | tr -d ' \n')"
+  [ "${#hdr}" = 18 ] || { echo "no answer from Cassandra within ${wait}s to: $q" >&2; exit 1; }
+  [ "${hdr:8:2}" = 08 ] && exit 0                         # RESULT
+  len=$((16#${hdr:10:8}))
+  # ERROR body: [int] code, [short] length, message
+  echo "Cassandra refused '$q': $(timeout 5 head -c "$len" <&3 | tail -c +7 | tr -cd '[:print:]')" >&2
+  exit 1
+)
+
 # render_template SRC DEST KEY=VALUE...: copies SRC to DEST replacing every @KEY@ with VALUE.
 render_template() {
   local src="$1" dest="$2" kv k v args=(); shift 2

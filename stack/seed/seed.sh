@@ -16,7 +16,11 @@ usage: ./feed seed --users N [--follows-per-user M] [options]
   --random-seed X           same seed, same graph (default 42)
   --db NAME                 database (default feed: the one ./feed up serves)
   --pull-at F               followers at which an author is pull tier (default \$FEED_TIER_PULL_AT or 10000)
-  --reset                   first empty users, follows, blocks, mutes and relation_events (needed when ids 1..N exist)
+  --reset                   first empty every table of the database but schema_migrations (users,
+                            follows, blocks, mutes, relation_events, ...; needed when ids 1..N exist);
+                            on the stack's own database (feed) also the posts and what hangs off
+                            them in Cassandra (posts, reposts, timeline markers, pending fanouts and
+                            relay checkpoints; not the Snowflake id_clocks) and Redis (FLUSHDB)
 
 The load runs in one transaction: the follower index and the two foreign keys are dropped, the
 edges are COPYed in sorted order, then the index and keys are rebuilt (which checks them), and
@@ -56,6 +60,34 @@ port_open 127.0.0.1 "$FEED_PG_PORT" || die "PostgreSQL is not running on $FEED_P
 psql_db -Atc "SELECT 1 FROM users LIMIT 0" >/dev/null 2>&1 \
   || die "database '$db' has no relation schema yet: start relation-service once (./feed up) so it applies the migrations"
 total="$users"; [ "$celebrity" -gt 0 ] && total=$((users + 1))
+
+# The posts of the stack's database (feed) live in Cassandra and Redis keyed by user id: a graph
+# reset that kept them would hand the old users' posts, reposts, markers and pending fanouts to
+# the new users 1..N. id_clocks stays: it is what keeps Snowflake ids from being issued twice.
+cassandra_tables() {
+  local dir="$FEED_ROOT/schema/cassandra" f
+  while read -r f; do
+    [ -n "$f" ] && sed -n 's/.*CREATE TABLE IF NOT EXISTS ${keyspace}\.\([a-z_0-9]*\).*/\1/p' "$dir/$f"
+  done < "$dir/index.txt" | grep -vx id_clocks | sort -u
+}
+reset_stack_stores() {
+  local ks="${FEED_CASSANDRA_KEYSPACE:-feed}" t
+  if port_open 127.0.0.1 "$FEED_CASSANDRA_PORT"; then
+    for t in $(cassandra_tables); do
+      info "    TRUNCATE $ks.$t"
+      cql_exec 127.0.0.1 "$FEED_CASSANDRA_PORT" "TRUNCATE $ks.$t" 120 || die "emptying $ks.$t failed (the graph is already reset)"
+    done
+  else
+    warn "Cassandra is not running on $FEED_CASSANDRA_PORT: its posts were not emptied"
+  fi
+  if port_open 127.0.0.1 "$FEED_REDIS_PORT" && command -v redis-cli >/dev/null; then
+    info "    Redis FLUSHDB (database 0: inboxes, outboxes, tombstones, caches)"
+    redis-cli -p "$FEED_REDIS_PORT" -n 0 FLUSHDB >/dev/null
+  else
+    warn "Redis is not running on $FEED_REDIS_PORT: its caches were not emptied"
+  fi
+  warn "running services keep in-memory caches (posts, hot-cache, followees): ./feed restart feed-service and fanout-worker for a clean start"
+}
 if [ "$reset" = 0 ]; then
   taken="$(psql_db -Atc "SELECT count(*) FROM users WHERE id BETWEEN 1 AND $total")"
   [ "$taken" = 0 ] || die "$taken user(s) with ids in 1..$total already exist in '$db': add --reset to empty the graph first"
@@ -68,7 +100,16 @@ trap 'rm -f "$stats" "$sql"' EXIT
 {
   echo "SET maintenance_work_mem = '512MB';"
   echo "SET synchronous_commit = off;"
-  [ "$reset" = 1 ] && echo "\\echo '    emptying users, follows, blocks, mutes, relation_events'" && echo "TRUNCATE relation_events, follows, blocks, mutes, users;"
+  if [ "$reset" = 1 ]; then
+    # Every table in one TRUNCATE, so no foreign key (follows, blocks, mutes -> users) can refuse it,
+    # including tables added by later migrations; schema_migrations stays (the schema is unchanged).
+    cat <<'SQL'
+SELECT string_agg(format('%I', tablename), ', ' ORDER BY tablename) AS reset_tables
+FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations' \gset
+\echo '    emptying' :reset_tables
+TRUNCATE :reset_tables;
+SQL
+  fi
   cat <<'SQL'
 -- Checking keys row by row and growing a second index during COPY is what makes bulk loads
 -- slow; both are rebuilt once at the end, inside this same transaction.
@@ -94,6 +135,7 @@ SQL
 start=$(date +%s.%N)
 java "$FEED_ROOT/stack/seed/Seed.java" "$users" "$follows" "$celebrity" "$zipf" "$rseed" "$stats" \
   | psql_db -1 -v total="$total" -v pull_at="$pull_at" -f "$sql"
+[ "$reset" = 1 ] && [ "$db" = feed ] && reset_stack_stores
 # Outside the load transaction (VACUUM cannot run in one): sets the visibility map, so follower
 # pages are index-only scans with no heap fetches, and gives the planner fresh statistics.
 info "vacuum analyze"

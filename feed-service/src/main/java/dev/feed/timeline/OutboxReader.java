@@ -157,7 +157,7 @@ public class OutboxReader {
             return Uni.createFrom().item(windows);
         }
         int limit = cursor == null ? Math.max(count, outboxConfig.maxEntries()) : count;
-        return archive.before(cold, cursor, limit).chain(found -> {
+        return archive.eachBefore(cold, cursor, limit).chain(found -> {
             Map<Long, List<PostRef>> warmed = new HashMap<>();
             Set<Long> complete = new HashSet<>();
             for (long author : cold) {

@@ -59,9 +59,10 @@ public interface TimelineConfig {
     int archiveFanIn();
 
     /**
-     * How a page past the Redis window reads Cassandra: {@code merge} (month by month, at most
-     * archive-fan-in partitions per statement) or {@code per-author} (the newest page of every
-     * followee, one walk each: the earlier strategy, kept as the benchmark's baseline)
+     * How a page past the Redis window, and a read of cold outboxes (an inbox rebuild after Redis
+     * lost them), read Cassandra: {@code merge} (month by month, at most archive-fan-in partitions
+     * per statement) or {@code per-author} (one walk per followee: the earlier strategy, kept as
+     * the benchmark's baseline)
      * (FEED_TIMELINE_ARCHIVE_STRATEGY). Default: merge.
      */
     @WithDefault("merge")
