@@ -53,12 +53,10 @@ public class RateLimitFilter {
         RateLimited.Family family = limited.value();
         String address = ClientAddress.of(http);
         return identities.getDeferredIdentity().map(RateLimitFilter::userId).onFailure().recoverWithNull()
-                .chain(user -> Uni.combine().all().unis(
-                                user == null ? Uni.createFrom().item(RateLimiter.Decision.open())
-                                        : limiter.take(family.id(), RateLimiter.key(family.id(), "user", user), family.perUser(config)),
-                                limiter.take(family.id(), RateLimiter.key(family.id(), "address", address), family.perAddress(config)))
-                        .asTuple())
-                .map(both -> decide(request, family, both.getItem1(), both.getItem2()));
+                .chain(user -> limiter.takeBoth(family.id(),
+                        user == null ? null : RateLimiter.key(family.id(), "user", user), family.perUser(config),
+                        RateLimiter.key(family.id(), "address", address), family.perAddress(config)))
+                .map(both -> decide(request, family, both.user(), both.address()));
     }
 
     @ServerResponseFilter

@@ -7,6 +7,8 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,16 +68,49 @@ public class RateLimiter {
      * how long to wait. Granted without a bucket ({@link Decision#open()}) when Redis is away.
      */
     public Uni<Decision> take(String family, String key, Limit limit) {
-        return redis.send(Request.cmd(Command.EVAL).arg(TAKE).arg(1).arg(key)
-                        .arg(limit.capacity()).arg(Double.toString(limit.refillPerMs())))
+        return redis.send(takeRequest(key, limit))
                 .ifNoItem().after(config.timeout()).fail()
-                .map(r -> new Decision(r.get(0).toInteger() == 1, limit.capacity(), r.get(2).toLong(),
-                        r.get(1).toLong(), r.get(3).toLong()))
+                .map(r -> decision(r, limit))
                 .onFailure().recoverWithItem(e -> {
                     registry.counter("feed.ratelimit.failopen", "family", family).increment();
                     LOG.debugf("rate limit %s not checked, request let through: %s", family, e.toString());
                     return Decision.open();
                 });
+    }
+
+    /**
+     * Takes one token from the user's bucket ({@code userKey} null: none, an anonymous request) and
+     * one from the client address's, in one round trip: one pipelined batch (on Redis Cluster the
+     * two keys live in different slots, which the client's batch routes per request). Both granted
+     * without a bucket when Redis is away.
+     */
+    public Uni<Decisions> takeBoth(String family, String userKey, Limit userLimit, String addressKey, Limit addressLimit) {
+        List<Request> batch = new ArrayList<>(2);
+        if (userKey != null) {
+            batch.add(takeRequest(userKey, userLimit));
+        }
+        batch.add(takeRequest(addressKey, addressLimit));
+        return redis.batch(batch)
+                .ifNoItem().after(config.timeout()).fail()
+                .map(r -> new Decisions(userKey == null ? Decision.open() : decision(r.get(0), userLimit),
+                        decision(r.get(r.size() - 1), addressLimit)))
+                .onFailure().recoverWithItem(e -> {
+                    registry.counter("feed.ratelimit.failopen", "family", family).increment(batch.size());
+                    LOG.debugf("rate limit %s not checked, request let through: %s", family, e.toString());
+                    return new Decisions(Decision.open(), Decision.open());
+                });
+    }
+
+    private static Request takeRequest(String key, Limit limit) {
+        return Request.cmd(Command.EVAL).arg(TAKE).arg(1).arg(key).arg(limit.capacity()).arg(Double.toString(limit.refillPerMs()));
+    }
+
+    private static Decision decision(io.vertx.mutiny.redis.client.Response r, Limit limit) {
+        return new Decision(r.get(0).toInteger() == 1, limit.capacity(), r.get(2).toLong(), r.get(1).toLong(), r.get(3).toLong());
+    }
+
+    /** The decisions of one request's two buckets. */
+    public record Decisions(Decision user, Decision address) {
     }
 
     /** A bucket of {@code capacity} tokens refilled at {@code refillPerMs}. */
