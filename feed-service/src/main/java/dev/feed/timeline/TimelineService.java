@@ -126,7 +126,7 @@ public class TimelineService {
         return archive.newestAcross(f.everyone(readerId), cursor, limit).chain(merged -> {
             List<Long> ids = merged.refs().stream().map(PostRef::postId).toList();
             return hydrator.hydrateDurable(ids).map(views -> {
-                List<PostView> items = views.stream().filter(v -> f.allowed().contains(v.author().id())).toList();
+                List<PostView> items = views.stream().filter(f::shows).toList(); // as a Redis page: no repost of a hidden author
                 String next = merged.exhausted() || merged.refs().isEmpty()
                         ? null : Cursor.after(merged.refs().get(merged.refs().size() - 1)).toString();
                 return new PostPage(items, next);

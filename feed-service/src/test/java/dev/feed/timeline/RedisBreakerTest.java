@@ -109,6 +109,35 @@ class RedisBreakerTest {
         }
     }
 
+    @Test
+    void degradedPage_leavesOutARepostOfAMutedAuthorsPost_asARedisPageDoes() {
+        long reader = newUser();
+        long friend = newUser();
+        long muted = newUser();
+        relation.followPush(reader, friend);
+        relation.mute(reader, muted);
+        PostRef original = fx.publish(muted);
+        long repost = Fixture.as(friend).post("/v1/posts/" + original.postId() + "/reposts").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        PostRef own = fx.publish(friend);
+        assertThat(Fixture.ids(Fixture.page(reader, 10, null))).containsExactly(own.postId());
+
+        LocalStack.stop("redis");
+        try {
+            for (int i = 0; i < READS_TO_OPEN; i++) {
+                JsonPath page = Fixture.page(reader, 10, null);
+                assertThat(page.getBoolean("degraded")).isTrue();
+                assertThat(Fixture.ids(page)).as("the repost %d of the muted author's post", repost).containsExactly(own.postId());
+            }
+            assertThat(breakers.currentState(RedisOrCassandra.REDIS_BREAKER)).isEqualTo(CircuitBreakerState.OPEN);
+            JsonPath page = Fixture.page(reader, 10, null);
+            assertThat(page.getBoolean("degraded")).isTrue();
+            assertThat(Fixture.ids(page)).containsExactly(own.postId());
+        } finally {
+            LocalStack.start("redis");
+        }
+    }
+
     /** Three posts of a followed author and one of the reader's own. */
     private List<PostRef> fourPosts(long reader) {
         long author = newUser();
