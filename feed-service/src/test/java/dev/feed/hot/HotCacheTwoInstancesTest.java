@@ -22,7 +22,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -63,7 +63,8 @@ class HotCacheTwoInstancesTest {
     String internalToken;
 
     private final String instanceB = "test-b-" + UUID.randomUUID().toString().substring(0, 8);
-    private final AtomicBoolean corruptNextLoad = new AtomicBoolean();
+    /** The author whose next load by instance B goes wrong (0: none): no other author's load can take it. */
+    private final AtomicLong corruptNextLoadOf = new AtomicLong();
     private HotCache cacheB;
     private HotChangeConsumer consumerB;
 
@@ -71,7 +72,7 @@ class HotCacheTwoInstancesTest {
     void startInstanceB() throws Exception {
         OutboxLoader real = loader; // the one instance A uses: outbox, Cassandra behind it
         OutboxLoader corruptible = (author, k) -> real.load(author, k).thenApply(refs -> {
-            if (corruptNextLoad.compareAndSet(true, false) && !refs.isEmpty()) {
+            if (!refs.isEmpty() && corruptNextLoadOf.compareAndSet(author, 0)) {
                 return refs.subList(1, refs.size()); // drops the newest post: a stale list
             }
             return refs;
@@ -94,7 +95,7 @@ class HotCacheTwoInstancesTest {
         long author = newAuthor();
         List<PostRef> refs = posts(author, 5);
         long outboxChecksum = ChecksumStore.outboxChecksum(refs, config.maxRefsPerAuthor());
-        corruptNextLoad.set(true);
+        corruptNextLoadOf.set(author);
         cacheA.pin(author);
         cacheB.pin(author);
         eventually(() -> Long.valueOf(outboxChecksum).equals(recorded(author, instanceA.value())), "A records the outbox's checksum");
@@ -124,7 +125,7 @@ class HotCacheTwoInstancesTest {
 
         refs.addAll(posts(author, 1));
         long after = ChecksumStore.outboxChecksum(refs, config.maxRefsPerAuthor());
-        corruptNextLoad.set(true); // B's rebuild for this change goes wrong
+        corruptNextLoadOf.set(author); // B's rebuild for this change goes wrong
         broadcast(author, "publish");
 
         eventually(() -> Long.valueOf(after).equals(recorded(author, instanceA.value())), "A rebuilt from the broadcast");
