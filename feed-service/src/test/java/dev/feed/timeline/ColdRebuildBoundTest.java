@@ -5,15 +5,12 @@ import static dev.feed.timeline.Fixture.newestFirst;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.feed.hotcache.PostRef;
 import dev.feed.outbox.OutboxStore;
 import dev.feed.post.Cursor;
-import dev.feed.post.PostStore;
 import dev.feed.post.SnowflakeIds;
 import dev.feed.schema.CassandraConfig;
+import dev.feed.timeline.DurablePosts.Post;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,11 +20,9 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -180,30 +175,7 @@ class ColdRebuildBoundTest {
         return (a + b - 1) / b;
     }
 
-    private record Post(long author, long id) {
-        PostRef ref() {
-            return new PostRef(id, SnowflakeIds.instantOf(id).toEpochMilli());
-        }
-    }
-
-    /** Only in Cassandra (as after a Redis loss), without pending-fanout records: 200 batches in flight. */
     private void writeDurably(List<Post> posts) {
-        String ks = cassandra.keyspace();
-        PreparedStatement post = session.prepare("INSERT INTO " + ks + ".posts (id, author_id, text, created_at) VALUES (?, ?, ?, ?)");
-        PreparedStatement byAuthor = session.prepare(
-                "INSERT INTO " + ks + ".posts_by_author (author_id, bucket, created_at, id, text) VALUES (?, ?, ?, ?, ?)");
-        PreparedStatement bucket = session.prepare("INSERT INTO " + ks + ".author_buckets (author_id, bucket) VALUES (?, ?)");
-        for (int from = 0; from < posts.size(); from += 200) {
-            List<CompletableFuture<?>> inFlight = new ArrayList<>();
-            for (Post p : posts.subList(from, Math.min(posts.size(), from + 200))) {
-                Instant at = SnowflakeIds.instantOf(p.id());
-                int b = PostStore.bucketOf(at);
-                inFlight.add(session.executeAsync(BatchStatement.newInstance(DefaultBatchType.LOGGED,
-                        post.bind(p.id(), p.author(), "post " + p.id(), at),
-                        byAuthor.bind(p.author(), b, at, p.id(), "post " + p.id()),
-                        bucket.bind(p.author(), b))).toCompletableFuture());
-            }
-            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
-        }
+        DurablePosts.write(session, cassandra.keyspace(), posts);
     }
 }

@@ -26,7 +26,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -52,9 +51,9 @@ public final class Bench {
     /** The management interfaces (metrics, /internal/, /admin/): not on the API ports. */
     private final String feedManagementUrl;
     private final String relationManagementUrl;
-    private final String workerManagementUrl;
     private final String kafkaBootstrap;
     private final String internalToken;
+    private final FanoutProgress fanoutProgress;
     private final Tokens tokens;
     private final Report report;
     private final RedisStats redisStats;
@@ -97,10 +96,10 @@ public final class Bench {
         this.workerUrl = "http://127.0.0.1:" + env("FEED_WORKER_PORT", "8082");
         this.feedManagementUrl = Services.managementUrl("feed-service");
         this.relationManagementUrl = Services.managementUrl("relation-service");
-        this.workerManagementUrl = Services.managementUrl("fanout-worker");
         this.kafkaBootstrap = "127.0.0.1:" + env("FEED_KAFKA_PORT", "19092");
         Path local = Path.of(env("FEED_LOCAL", ".local"));
         this.internalToken = Services.internalToken(local);
+        this.fanoutProgress = new FanoutProgress(http, Services.managementUrl("fanout-worker"), internalToken);
         this.tokens = new Tokens(local.resolve("keys"), env("FEED_JWT_ISSUER", "https://feed.local"));
         this.report = new Report(Path.of(env("FEED_BENCH_REPORTS", "perf/reports")));
         this.redisStats = new RedisStats(redisPort);
@@ -155,7 +154,7 @@ public final class Bench {
                         () -> new FolloweeScale(quick, users, feedUrl, feedManagementUrl, redisPort, tokens, report, services, this::psql).run()),
                 new Scenario("safety", "issue 17: reads with 500 blocks + 500 mutes vs none (latency, Redis commands per read), "
                         + "fanout throughput with half reposts vs plain posts", List.of(),
-                        () -> new SafetyBench(quick, users, feedUrl, workerManagementUrl, internalToken, tokens, report, redisStats, this::psql).run()),
+                        () -> new SafetyBench(quick, users, feedUrl, fanoutProgress, tokens, report, redisStats, this::psql).run()),
                 new Scenario("tiers", "hybrid against pure push and pure pull (relation-service restarted per mode)", List.of(),
                         this::tierModes),
                 new Scenario("delivery100k", "delivery latency, 100k-follower author in push tier (all and 20 % active)",
@@ -443,22 +442,7 @@ public final class Bench {
 
     /** The worker's progress record of the post once complete, or null if it is not within the timeout. */
     private JsonNode awaitFanout(String postId, Duration timeout) {
-        AtomicReference<JsonNode> complete = new AtomicReference<>();
-        try {
-            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(workerManagementUrl + "/admin/fanout/" + postId))
-                        .header("X-Internal-Token", internalToken).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                JsonNode progress = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
-                if (progress != null && progress.path("complete").asBoolean(false)) {
-                    complete.set(progress);
-                }
-                return complete.get() != null;
-            });
-        } catch (ConditionTimeoutException e) {
-            return null;
-        }
-        return complete.get();
+        return fanoutProgress.awaitComplete(postId, timeout);
     }
 
     /**

@@ -37,8 +37,7 @@ final class SafetyBench {
     private final boolean quick;
     private final int users;
     private final String feedUrl;
-    private final String workerManagementUrl;
-    private final String internalToken;
+    private final FanoutProgress fanoutProgress;
     private final Tokens tokens;
     private final Report report;
     private final RedisStats redisStats;
@@ -46,13 +45,12 @@ final class SafetyBench {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    SafetyBench(boolean quick, int users, String feedUrl, String workerManagementUrl, String internalToken, Tokens tokens, Report report, RedisStats redisStats,
+    SafetyBench(boolean quick, int users, String feedUrl, FanoutProgress fanoutProgress, Tokens tokens, Report report, RedisStats redisStats,
             Function<String, String> psql) {
         this.quick = quick;
         this.users = users;
         this.feedUrl = feedUrl;
-        this.workerManagementUrl = workerManagementUrl;
-        this.internalToken = internalToken;
+        this.fanoutProgress = fanoutProgress;
         this.tokens = tokens;
         this.report = report;
         this.redisStats = redisStats;
@@ -192,7 +190,7 @@ final class SafetyBench {
         }
         long last = 0;
         for (String id : ids) {
-            JsonNode progress = awaitFanout(id, Duration.ofMinutes(2));
+            JsonNode progress = fanoutProgress.awaitComplete(id, Duration.ofMinutes(2));
             if (progress == null) {
                 report.note("safety " + name + ": fanout of " + id + " not complete within 2 min");
                 continue;
@@ -226,23 +224,6 @@ final class SafetyBench {
             return null;
         }
         return JSON.readTree(r.body());
-    }
-
-    private JsonNode awaitFanout(String postId, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(workerManagementUrl + "/admin/fanout/" + postId))
-                            .header("X-Internal-Token", internalToken).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                JsonNode progress = JSON.readTree(r.body());
-                if (progress.path("complete").asBoolean(false)) {
-                    return progress;
-                }
-            }
-            Thread.sleep(50);
-        }
-        return null;
     }
 
     private static List<Long> range(long first, int n) {
