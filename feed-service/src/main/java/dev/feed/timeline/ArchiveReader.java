@@ -27,7 +27,7 @@ import java.util.Map;
  * {@link TimelineConfig#archiveFanIn()} partitions per statement (an IN list with PER PARTITION
  * LIMIT), so a page costs about 2 x followees / fan-in statements per month it reaches into,
  * instead of one or more statements per followee. Every round trip counts on
- * {@code feed.timeline.archive.queries}.
+ * {@code feed.timeline.archive.queries}, every ref it returned on {@code feed.timeline.archive.refs}.
  */
 @ApplicationScoped
 public class ArchiveReader {
@@ -37,12 +37,16 @@ public class ArchiveReader {
     private final PostStore posts;
     private final TimelineConfig timeline;
     private final Counter queries;
+    private final Counter refsRead;
 
     public ArchiveReader(PostStore posts, TimelineConfig timeline, MeterRegistry registry) {
         this.posts = posts;
         this.timeline = timeline;
         this.queries = Counter.builder("feed.timeline.archive.queries")
                 .description("Cassandra round trips of timeline reads past the Redis window (pages and cold outboxes)")
+                .register(registry);
+        this.refsRead = Counter.builder("feed.timeline.archive.refs")
+                .description("Post refs those round trips returned (what a page or an inbox rebuild read from Cassandra)")
                 .register(registry);
     }
 
@@ -191,7 +195,7 @@ public class ArchiveReader {
 
     /** Up to {@code limit} of one author's refs strictly older than {@code before}, newest first. */
     public Uni<List<PostRef>> before(long authorId, Cursor before, int limit) {
-        return posts.refsByAuthor(authorId, before, limit, queries::increment);
+        return posts.refsByAuthor(authorId, before, limit, queries::increment).invoke(found -> refsRead.increment(found.size()));
     }
 
     // ---- statements over at most archiveFanIn partitions each, archiveConcurrency in flight ----
@@ -201,7 +205,8 @@ public class ArchiveReader {
     }
 
     private Uni<Map<Long, List<PostRef>>> refsInBucket(List<Long> authorIds, int bucket, Cursor before, int perAuthor) {
-        return inChunks(authorIds, chunk -> posts.refsInBucket(chunk, bucket, before, perAuthor, queries::increment));
+        return inChunks(authorIds, chunk -> posts.refsInBucket(chunk, bucket, before, perAuthor, queries::increment)
+                .invoke(found -> found.values().forEach(list -> refsRead.increment(list.size()))));
     }
 
     private <V> Uni<Map<Long, V>> inChunks(List<Long> authorIds, java.util.function.Function<List<Long>, Uni<Map<Long, V>>> query) {

@@ -81,6 +81,8 @@ public class InboxRebuilder {
      * loaded so far): an older ref of theirs might still rank. Others' unread refs rank below the
      * cut, so the merged top stays exact. At most cap / count followees qualify per round, so a
      * rebuild reads about followees x first-load + 2 x cap x rounds refs instead of followees x cap.
+     * The same holds for cold followees (Redis lost their outboxes): Cassandra is asked for the
+     * round's count only ({@link OutboxReader#rebuildWindows}), not for each one's outbox cap.
      */
     private Uni<Loaded> loadBounded(List<Long> authors) {
         int cap = inboxConfig.maxEntries();
@@ -124,7 +126,7 @@ public class InboxRebuilder {
             batches.add(List.copyOf(authors.subList(i, Math.min(authors.size(), i + size))));
         }
         return Multi.createFrom().iterable(batches)
-                .onItem().transformToUni(batch -> outboxes.windows(batch, null, count))
+                .onItem().transformToUni(batch -> outboxes.rebuildWindows(batch, count))
                 .merge(BATCHES_IN_FLIGHT)
                 .collect().in(HashMap<Long, Window>::new, Map::putAll);
     }

@@ -59,7 +59,21 @@ public class OutboxReader {
 
     Uni<Map<Long, Window>> windows(List<Long> authorIds, Cursor cursor, int count) {
         reads.increment(authorIds.size());
-        return read(authorIds, cursor, count);
+        return read(authorIds, cursor, count, archiveLimit(cursor, count));
+    }
+
+    /**
+     * First windows of {@code count} refs for an inbox rebuild. Unlike {@link #windows}, a cold
+     * author is read from Cassandra only to {@code count} refs, not to the outbox cap: a rebuild
+     * asks for what can still rank in the rebuilt inbox (its first load, then deeper rounds for
+     * the few followees that rank above the cut), so one rebuild over 5,000 cold followees reads
+     * about 5,000 x the first load refs instead of up to 5,000 x 800. An author read to its end
+     * (or to the cap) is written back as on any first page; one read only in part stays cold, since
+     * an outbox without its sentinel below the cap would not be trusted anyway.
+     */
+    Uni<Map<Long, Window>> rebuildWindows(List<Long> authorIds, int count) {
+        reads.increment(authorIds.size());
+        return read(authorIds, null, count, count);
     }
 
     /**
@@ -67,7 +81,7 @@ public class OutboxReader {
      * (it takes a short list for the whole history). A lost or partial outbox is warmed on the way.
      */
     public Uni<List<PostRef>> newest(long authorId, int k) {
-        return read(List.of(authorId), null, k).map(windows -> windows.get(authorId).refs());
+        return read(List.of(authorId), null, k, archiveLimit(null, k)).map(windows -> windows.get(authorId).refs());
     }
 
     /** The hot-cache's loader (dev.feed.hot builds the cache; the outbox reading lives here). */
@@ -79,10 +93,16 @@ public class OutboxReader {
 
     /** Makes sure the author's outbox exists and can be trusted (publish calls it when its push found no outbox). */
     public Uni<Void> warm(long authorId) {
-        return read(List.of(authorId), null, 1).replaceWithVoid();
+        return read(List.of(authorId), null, 1, archiveLimit(null, 1)).replaceWithVoid();
     }
 
-    private Uni<Map<Long, Window>> read(List<Long> authorIds, Cursor cursor, int count) {
+    /** A first page reads cold authors as deep as the outbox cap, so their outboxes can be written back whole. */
+    private int archiveLimit(Cursor cursor, int count) {
+        return cursor == null ? Math.max(count, outboxConfig.maxEntries()) : count;
+    }
+
+    /** {@code archiveLimit}: how many refs of each cold author Cassandra is asked for (at least {@code count}). */
+    private Uni<Map<Long, Window>> read(List<Long> authorIds, Cursor cursor, int count, int archiveLimit) {
         if (authorIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
@@ -92,7 +112,7 @@ public class OutboxReader {
         }
         return redis.batch(batch)
                 .map(responses -> parse(authorIds, responses, cursor, count))
-                .chain(windows -> fillColdFromArchive(windows, cursor, count));
+                .chain(windows -> fillColdFromArchive(windows, cursor, count, archiveLimit));
     }
 
     /**
@@ -142,11 +162,12 @@ public class OutboxReader {
     }
 
     /**
-     * Cassandra answers for the outboxes Redis could not vouch for. On a first page it reads as
-     * many as the outbox cap and writes them back, so the next read of that author is Redis again:
-     * with the sentinel when that was the whole history, else as a full outbox.
+     * Cassandra answers for the outboxes Redis could not vouch for, {@code limit} refs each. On a
+     * first page it writes back what it read, so the next read of that author is Redis again: with
+     * the sentinel when that was the whole history, else as a full outbox when it read as many as
+     * the outbox cap (a first page asks for that many; a rebuild may ask for fewer).
      */
-    private Uni<Map<Long, Window>> fillColdFromArchive(Map<Long, Window> windows, Cursor cursor, int count) {
+    private Uni<Map<Long, Window>> fillColdFromArchive(Map<Long, Window> windows, Cursor cursor, int count, int limit) {
         List<Long> cold = new ArrayList<>();
         windows.forEach((author, window) -> {
             if (window == null) {
@@ -156,17 +177,18 @@ public class OutboxReader {
         if (cold.isEmpty()) {
             return Uni.createFrom().item(windows);
         }
-        int limit = cursor == null ? Math.max(count, outboxConfig.maxEntries()) : count;
         return archive.eachBefore(cold, cursor, limit).chain(found -> {
             Map<Long, List<PostRef>> warmed = new HashMap<>();
             Set<Long> complete = new HashSet<>();
             for (long author : cold) {
                 List<PostRef> refs = found.getOrDefault(author, List.of());
                 windows.put(author, archiveWindow(refs, count, limit));
-                if (cursor == null) {
+                // Cassandra is complete: a short answer means the author has nothing older.
+                boolean whole = refs.size() < limit;
+                if (cursor == null && (whole || refs.size() >= outboxConfig.maxEntries())) {
                     warmed.put(author, refs);
-                    if (refs.size() < limit) {
-                        complete.add(author); // Cassandra is complete: a short answer means the author has nothing older
+                    if (whole) {
+                        complete.add(author);
                     }
                 }
             }

@@ -22,7 +22,9 @@ import org.HdrHistogram.Histogram;
  * against its baseline in the same run: feed-service restarted with
  * {@code FEED_TIMELINE_REBUILD_FIRST_LOAD=800} (the earlier rebuild: every push-tier followee's 800
  * newest refs at once) and {@code FEED_TIMELINE_ARCHIVE_STRATEGY=per-author} (one Cassandra walk
- * per followee). Followees are users 2..5001 of the seeded graph, each given posts through the API
+ * per followee). The same run also times first reads after every followee's outbox was unlinked (a
+ * rebuild from Cassandra, as after a Redis loss) with their Cassandra round trips: batched month
+ * reads against the per-author walks of the baseline. Followees are users 2..5001 of the seeded graph, each given posts through the API
  * (so their outboxes and Cassandra hold them: the readers are returning, the authors active).
  */
 final class FolloweeScale {
@@ -53,7 +55,8 @@ final class FolloweeScale {
     }
 
     /** One configuration's figures. */
-    private record Run(Histogram rebuild500, Histogram rebuild5000, Histogram deepPage, double archiveQueriesPerDeepPage) {
+    private record Run(Histogram rebuild500, Histogram rebuild5000, Histogram deepPage, double archiveQueriesPerDeepPage,
+            Histogram cold500, Histogram cold5000, double archiveQueriesPerCold5000) {
     }
 
     void run() throws Exception {
@@ -62,7 +65,13 @@ final class FolloweeScale {
         long first5000 = users + 3_000L;
         follow(first500, readers, 500);
         follow(first5000, readers, 5_000);
-        publishPosts(5_000, quick ? 2 : 3);
+        int perAuthor = quick ? 2 : 3;
+        if (postsOf(2, first500) >= perAuthor && postsOf(5_001, first500) >= perAuthor) {
+            // A rerun on the same graph (e.g. before and after a change): the same data, and 10 minutes saved on a busy machine.
+            System.out.println("    followees already have their posts from an earlier run: not published again");
+        } else {
+            publishPosts(5_000, perAuthor);
+        }
         Run bounded = measure("defaults", first500, first5000, readers);
         Run baseline;
         services.restart("feed-service", List.of("FEED_TIMELINE_REBUILD_FIRST_LOAD=800", "FEED_TIMELINE_ARCHIVE_STRATEGY=per-author"));
@@ -83,6 +92,14 @@ final class FolloweeScale {
         figure("deep page", "page below the Redis window p99, 5,000 followees", bounded.deepPage(), 99, "per-author", baseline.deepPage(), null);
         report.figure("deep page", "Cassandra round trips per page below the window, 5,000 followees", bounded.archiveQueriesPerDeepPage(),
                 "queries", "per-author", baseline.archiveQueriesPerDeepPage(), "feed_timeline_archive_queries_total delta / pages");
+        String coldNote = "first read after UNLINK of inbox, floor and every followee's outbox (as after a Redis loss): the rebuild reads "
+                + "Cassandra; baseline: per-author walks (FEED_TIMELINE_ARCHIVE_STRATEGY=per-author, the cold path before batching)";
+        figure("cold rebuild", "first read p50, 500 followees, outboxes lost", bounded.cold500(), 50, "per-author", baseline.cold500(), coldNote);
+        figure("cold rebuild", "first read p99, 500 followees, outboxes lost", bounded.cold500(), 99, "per-author", baseline.cold500(), null);
+        figure("cold rebuild", "first read p50, 5,000 followees, outboxes lost", bounded.cold5000(), 50, "per-author", baseline.cold5000(), null);
+        figure("cold rebuild", "first read p99, 5,000 followees, outboxes lost", bounded.cold5000(), 99, "per-author", baseline.cold5000(), null);
+        report.figure("cold rebuild", "Cassandra round trips per first read, 5,000 followees, outboxes lost", bounded.archiveQueriesPerCold5000(),
+                "queries", "per-author", baseline.archiveQueriesPerCold5000(), "feed_timeline_archive_queries_total delta / reads");
     }
 
     private void figure(String scenario, String metric, Histogram h, double percentile, String baseName, Histogram base, String note) {
@@ -100,6 +117,14 @@ final class FolloweeScale {
                 + "UPDATE users u SET follower_count = c.n FROM (SELECT followee_id, count(*) AS n FROM follows WHERE followee_id BETWEEN 2 AND "
                 + (followees + 1) + " GROUP BY followee_id) c WHERE u.id = c.followee_id AND u.follower_count <> c.n;"
                 + "UPDATE users SET following_count = " + followees + " WHERE id BETWEEN " + first + " AND " + last + ";");
+    }
+
+    /** How many of the author's posts the bench published (up to 10), as the reader sees the author's listing. */
+    private int postsOf(long author, long reader) throws Exception {
+        HttpRequest list = HttpRequest.newBuilder(URI.create(feedUrl + "/v1/users/" + author + "/posts?limit=10"))
+                .header("Authorization", "Bearer " + tokens.forUser(reader)).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> r = http.send(list, HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? r.body().split("\"text\":\"scale ", -1).length - 1 : 0;
     }
 
     /** {@code perAuthor} posts by each of users 2..authors+1 through the API, 32 in flight. */
@@ -141,7 +166,16 @@ final class FolloweeScale {
             double perPage = (archiveQueries() - before) / Math.max(1, pages);
             System.out.printf("    rebuild p99 500: %.1f ms, 5,000: %.1f ms; deep page p99 %.1f ms, %.1f archive queries per page%n",
                     r500.getValueAtPercentile(99) / 1000.0, r5000.getValueAtPercentile(99) / 1000.0, deep.getValueAtPercentile(99) / 1000.0, perPage);
-            return new Run(r500, r5000, deep, perPage);
+            int coldReaders = quick ? 3 : 8;
+            Histogram c500 = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+            Histogram c5000 = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+            coldRebuilds(redis, first500, 500, coldReaders, c500);
+            double coldBefore = archiveQueries();
+            coldRebuilds(redis, first5000, 5_000, coldReaders, c5000);
+            double perCold = (archiveQueries() - coldBefore) / coldReaders;
+            System.out.printf("    cold rebuild p99 500: %.1f ms, 5,000: %.1f ms, %.1f archive queries per 5,000-followee cold rebuild%n",
+                    c500.getValueAtPercentile(99) / 1000.0, c5000.getValueAtPercentile(99) / 1000.0, perCold);
+            return new Run(r500, r5000, deep, perPage, c500, c5000, perCold);
         }
     }
 
@@ -158,6 +192,27 @@ final class FolloweeScale {
                     into.recordValue((System.nanoTime() - t0) / 1000);
                 }
             }
+        }
+    }
+
+    /** First reads with every followee's outbox (users 2..followees+1) and the reader's own gone too, as after a Redis loss. */
+    private void coldRebuilds(Resp redis, long first, int followees, int readers, Histogram into) throws Exception {
+        for (long reader = first; reader < first + readers; reader++) {
+            List<Object> keys = new ArrayList<>(followees + 4);
+            keys.add("UNLINK");
+            keys.add("inbox:{" + reader + "}");
+            keys.add("inbox-floor:{" + reader + "}");
+            keys.add("outbox:{" + reader + "}");
+            for (long author = 2; author <= followees + 1; author++) {
+                keys.add("outbox:{" + author + "}");
+            }
+            redis.call(keys.toArray());
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = http.send(get(reader, 20, null), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("cold first read of reader " + reader + ": " + r.statusCode() + " " + r.body());
+            }
+            into.recordValue((System.nanoTime() - t0) / 1000);
         }
     }
 
