@@ -6,13 +6,13 @@
 set -euo pipefail
 source "$(dirname "$0")/../stack/lib.sh"
 
-quick=0; list=0; args=()
+quick=0; list=0; args=(); only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; args+=(--quick); shift ;;
     --only) [ $# -ge 2 ] || die "--only needs scenario names, e.g. --only tiers,storm (./feed bench --list)"
-            args+=(--only "$2"); shift 2 ;;
-    --only=*) args+=(--only "${1#--only=}"); shift ;;
+            args+=(--only "$2"); only="$only,$2"; shift 2 ;;
+    --only=*) args+=(--only "${1#--only=}"); only="$only,${1#--only=}"; shift ;;
     --list) list=1; shift ;;
     -h|--help)
       cat <<USAGE
@@ -56,10 +56,21 @@ command -v redis-benchmark >/dev/null || apt_install redis-tools
 command -v pgbench >/dev/null || die "pgbench not found (Debian package postgresql-contrib / postgresql)"
 command -v wrk >/dev/null || warn "wrk not found: the timeline scenario runs without its closed-model reference (apt-get install wrk)"
 
+# Scenarios that create users of their own and read nothing of the seeded graph.
+needs_graph=1
+if [ -n "$only" ]; then
+  needs_graph=0
+  for n in ${only//,/ }; do
+    case "$n" in stream) ;; *) needs_graph=1 ;; esac
+  done
+fi
+
 # The bench owns the local stack's data: it replaces the graph (users 1..N) when the parameters change.
 marker="$FEED_RUN_DIR/bench-seed"
 want="users=$users follows=$follows celebrity=$celebrity"
-if [ "$(cat "$marker" 2>/dev/null || true)" != "$want" ]; then
+if [ "$needs_graph" = 0 ]; then
+  ok "no graph needed (--only${only//,/ })"
+elif [ "$(cat "$marker" 2>/dev/null || true)" != "$want" ]; then
   info "seeding the graph: $want (replaces users and follows of the local stack's 'feed' database)"
   "$FEED_ROOT/feed" seed --users "$users" --follows-per-user "$follows" --celebrity-followers "$celebrity" --reset
   redis-cli -p "$FEED_REDIS_PORT" --scan --pattern 'inbox:*' | xargs -r -n 1000 redis-cli -p "$FEED_REDIS_PORT" UNLINK >/dev/null

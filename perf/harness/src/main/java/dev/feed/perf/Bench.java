@@ -155,6 +155,11 @@ public final class Bench {
                 new Scenario("safety", "issue 17: reads with 500 blocks + 500 mutes vs none (latency, Redis commands per read), "
                         + "fanout throughput with half reposts vs plain posts", List.of(),
                         () -> new SafetyBench(quick, users, feedUrl, fanoutProgress, tokens, report, redisStats, this::psql).run()),
+                new Scenario("stream", "issue 16: open streams one instance holds and memory per stream, publish -> stream event p50/p99"
+                        + " (push- and pull-tier author), 304 vs full page rate with Redis commands and CPU per request (own users: no seeded"
+                        + " graph needed)", List.of(),
+                        () -> new StreamBench(quick, feedUrl, relationUrl, tokens, report, services, redisStats,
+                                Path.of(env("FEED_LOCAL", ".local"))).run()),
                 new Scenario("tiers", "hybrid against pure push and pure pull (relation-service restarted per mode)", List.of(),
                         this::tierModes),
                 new Scenario("delivery100k", "delivery latency, 100k-follower author in push tier (all and 20 % active)",
@@ -194,6 +199,7 @@ public final class Bench {
         report.parameter("p99TargetMs", 50);
         report.parameter("readRate", readRate());
         report.parameter("cpuPressureAtStart", cpuPressure());
+        report.parameter("loadAverageAtStart", Report.loadAverage());
         long start = System.nanoTime();
         System.out.println("==> plan: " + plan.stream().map(Scenario::name).toList());
         services.ensureDefaults();
@@ -217,9 +223,12 @@ public final class Bench {
                 }
             }
         }
-        headline();
+        if (!selected.equals(Set.of("stream"))) { // the stream figures feed none of the headline's
+            headline();
+        }
         report.parameter("tookSeconds", Math.round((System.nanoTime() - start) / 1e9));
         report.parameter("cpuPressureAtEnd", cpuPressure());
+        report.parameter("loadAverageAtEnd", Report.loadAverage());
         Path out = report.write();
         System.out.printf("report: %s (%.0f s)%n", out, (System.nanoTime() - start) / 1e9);
     }

@@ -85,6 +85,15 @@ public final class Report {
         System.out.printf("    %-28s %-40s not measured: %s%n", scenario, metric, why);
     }
 
+    /** /proc/loadavg as it reads (1, 5 and 15 min averages, runnable/total tasks, last pid): how busy the shared machine was. */
+    public static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
     public static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
