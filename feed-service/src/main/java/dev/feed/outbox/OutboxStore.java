@@ -95,7 +95,12 @@ public class OutboxStore {
     }
 
     public Uni<Void> remove(long authorId, long postId) {
-        return redis.send(Request.cmd(Command.ZREM).arg(key(authorId)).arg(postId)).replaceWithVoid();
+        return redis.send(removal(authorId, postId)).replaceWithVoid();
+    }
+
+    /** The request of {@link #remove}, for a caller's pipelined batch. */
+    public static Request removal(long authorId, long postId) {
+        return Request.cmd(Command.ZREM).arg(key(authorId)).arg(postId);
     }
 
     /** The newest {@code limit} refs, newest first (ties in a millisecond: higher id first). */

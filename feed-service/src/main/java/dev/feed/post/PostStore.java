@@ -124,6 +124,20 @@ public class PostStore {
                 .map(rs -> Optional.ofNullable(rs.one()).map(row -> new Stored(toPost(row), row.getLong("wt"))));
     }
 
+    /**
+     * {@link #findStored} of many ids in one request ({@code WHERE id IN ?}: the coordinator reads the
+     * partitions, the client makes one round trip); missing ids are absent. For bounded batches (a
+     * delete's reposts, {@code feed.publish.repost-delete-batch} at a time).
+     */
+    public Uni<Map<Long, Stored>> findStoredAll(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        Map<Long, Stored> byId = new HashMap<>();
+        return rows(prepared().selectPostsWithWriteTime.bind(ids), () -> { },
+                row -> byId.put(row.getLong("id"), new Stored(toPost(row), row.getLong("wt")))).replaceWith(byId);
+    }
+
     /** Loads many posts concurrently (one async request each, all in flight at once); missing ids are absent. */
     public Uni<Map<Long, Post>> findAll(Collection<Long> ids) {
         if (ids.isEmpty()) {
@@ -516,6 +530,7 @@ public class PostStore {
         final PreparedStatement insertPending;
         final PreparedStatement selectPost;
         final PreparedStatement selectPostWithWriteTime;
+        final PreparedStatement selectPostsWithWriteTime;
         final PreparedStatement reserveKey;
         final PreparedStatement markDeleted;
         final PreparedStatement deleteByAuthor;
@@ -547,6 +562,7 @@ public class PostStore {
                     + " VALUES (?, ?, ?, ?, ?, ?, ?)");
             selectPost = s.prepare("SELECT id, author_id, text, created_at, deleted_at, repost_of FROM " + ks + ".posts WHERE id = ?");
             selectPostWithWriteTime = s.prepare("SELECT id, author_id, text, created_at, deleted_at, repost_of, WRITETIME(created_at) AS wt FROM " + ks + ".posts WHERE id = ?");
+            selectPostsWithWriteTime = s.prepare("SELECT id, author_id, text, created_at, deleted_at, repost_of, WRITETIME(created_at) AS wt FROM " + ks + ".posts WHERE id IN ?");
             reserveKey = s.prepare("INSERT INTO " + ks + ".idempotency_keys (author_id, idem_key, post_id) VALUES (?, ?, ?) IF NOT EXISTS");
             markDeleted = s.prepare("UPDATE " + ks + ".posts SET deleted_at = ? WHERE id = ?");
             deleteByAuthor = s.prepare("DELETE FROM " + ks + ".posts_by_author WHERE author_id = ? AND bucket = ? AND created_at = ? AND id = ?");

@@ -85,18 +85,44 @@ public class Tombstones {
     }
 
     public Uni<Void> mark(long postId) {
+        return redis.batch(markRequests(List.of(postId))).replaceWithVoid();
+    }
+
+    /**
+     * Marks many posts deleted and sends {@code alongside} (the caller's own single-key requests) in
+     * the same pipelined round trip.
+     */
+    public Uni<Void> markAll(java.util.Collection<Long> postIds, List<Request> alongside) {
+        List<Request> requests = new java.util.ArrayList<>(markRequests(postIds));
+        requests.addAll(alongside);
+        return redis.batch(requests).replaceWithVoid();
+    }
+
+    /**
+     * The requests that mark many posts deleted, for one pipelined round trip: per shard
+     * touched, one ZADD of all its ids and the sequence raised by their number.
+     */
+    List<Request> markRequests(java.util.Collection<Long> postIds) {
         long now = clock.millis();
-        String key = key(shardOf(postId));
-        return redis.batch(List.of(
-                        // a shard Redis lost starts a new generation before it records anything
-                        Request.cmd(Command.ZADD).arg(key).arg("NX").arg(newGeneration()).arg(GENERATION),
-                        Request.cmd(Command.ZADD).arg(key).arg("NX").arg(SEQUENCE_BASE).arg(SEQUENCE),
-                        Request.cmd(Command.ZADD).arg(key).arg(now).arg(postId),
-                        // after the tombstone: a reader that sees the old sequence may still see the post (the delete has not returned)
-                        Request.cmd(Command.ZINCRBY).arg(key).arg(1).arg(SEQUENCE),
-                        // the generation scores far above any delete time, so this never drops it
-                        Request.cmd(Command.ZREMRANGEBYSCORE).arg(key).arg("-inf").arg("(" + (now - TTL.toMillis()))))
-                .replaceWithVoid();
+        java.util.Map<Integer, List<Long>> byShard = new java.util.TreeMap<>();
+        for (long id : postIds) {
+            byShard.computeIfAbsent(shardOf(id), s -> new java.util.ArrayList<>()).add(id);
+        }
+        List<Request> requests = new java.util.ArrayList<>();
+        byShard.forEach((shard, ids) -> {
+            String key = key(shard);
+            Request add = Request.cmd(Command.ZADD).arg(key);
+            ids.forEach(id -> add.arg(now).arg(id));
+            // a shard Redis lost starts a new generation before it records anything
+            requests.add(Request.cmd(Command.ZADD).arg(key).arg("NX").arg(newGeneration()).arg(GENERATION));
+            requests.add(Request.cmd(Command.ZADD).arg(key).arg("NX").arg(SEQUENCE_BASE).arg(SEQUENCE));
+            requests.add(add);
+            // after the tombstones: a reader that sees the old sequence may still see the posts (the delete has not returned)
+            requests.add(Request.cmd(Command.ZINCRBY).arg(key).arg(ids.size()).arg(SEQUENCE));
+            // the generation scores far above any delete time, so this never drops it
+            requests.add(Request.cmd(Command.ZREMRANGEBYSCORE).arg(key).arg("-inf").arg("(" + (now - TTL.toMillis())));
+        });
+        return requests;
     }
 
     /** The subset of ids deleted within the TTL. One round trip, one command per shard touched. */

@@ -37,4 +37,12 @@ public interface PublishConfig {
     /** A pending fanout younger than this is left to the request that created it (FEED_RELAY_GRACE). Default: 10s. */
     @WithDefault("PT10S")
     Duration relayGrace();
+
+    /**
+     * Reposts a delete of their original handles per batch: one Cassandra read, one pipelined Redis
+     * round trip and this many tombstone writes and events in flight, batch after batch
+     * (FEED_PUBLISH_REPOST_DELETE_BATCH). Default: 100.
+     */
+    @WithDefault("100")
+    int repostDeleteBatch();
 }

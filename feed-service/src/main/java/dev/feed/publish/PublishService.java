@@ -20,7 +20,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.smallrye.mutiny.Multi;
+import io.vertx.mutiny.redis.client.Request;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -140,7 +144,8 @@ public class PublishService {
     /**
      * A block in either direction between the reposter and the original's author refuses the repost
      * with 403, as DESIGN refuses a follow across a block: the repost would carry the author's post
-     * to the reposter's followers against the block. A mute does not refuse it.
+     * to the reposter's followers against the block. A mute does not refuse it. relation-service is
+     * asked at the write, not the cached set ({@link HiddenAuthorsCache#blockedBetween}).
      */
     private Uni<Void> refuseAcrossBlock(long userId, Post original) {
         return hiddenAuthors.blockedBetween(userId, original.authorId()).map(blocked -> {
@@ -193,8 +198,15 @@ public class PublishService {
      * With its original, every repost goes too, before the delete answers: reads already drop a
      * repost whose original is tombstoned (hydration checks both); here each repost is tombstoned in
      * Cassandra (leaving its reposter's listing), marked in Redis and dispatched as a delete (the
-     * reposter's outbox and own inbox now, followers' inboxes by fanout-worker). All reposts at
-     * once, concurrently, not one after the other; each leaves a pending delete record, so what the
+     * reposter's outbox and own inbox now, followers' inboxes by fanout-worker).
+     *
+     * <p>In batches of {@code feed.publish.repost-delete-batch}, one after the other, so a heavily
+     * reposted original neither floods Cassandra with thousands of requests at once nor makes one
+     * round trip per repost: per batch one Cassandra read of its reposts ({@code IN}), their
+     * tombstone writes in flight together (one logged batch each: a repost's rows live in several
+     * partitions, too many for one batch), one pipelined Redis round trip (tombstones, the
+     * reposters' outboxes and own inboxes), then their events in flight together, each followed by
+     * the removal of its pending record. Each tombstone leaves a pending delete record, so what the
      * request does not finish the relay does.
      */
     private Uni<Void> deleteReposts(long originalId, Context trace) {
@@ -202,18 +214,58 @@ public class PublishService {
             if (reposts.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            java.util.List<Uni<Void>> each = new java.util.ArrayList<>(reposts.size());
-            for (PostStore.RepostRef r : reposts) {
-                each.add(posts.findStored(r.repostId()).chain(found -> found.isEmpty() || found.get().post().deleted()
-                        ? hideFromReads(r.repostId())
-                        : posts.tombstone(found.get(), Instant.now(), shardOf(r.repostId()))
-                                .invoke(() -> deleted.increment())
-                                .call(() -> hideFromReads(r.repostId()))
-                                .call(pending -> dispatchWithinRequest(pending, PostEvent.DELETED, trace))
-                                .replaceWithVoid()));
+            List<List<Long>> batches = new ArrayList<>();
+            int size = Math.max(1, config.repostDeleteBatch());
+            for (int i = 0; i < reposts.size(); i += size) {
+                batches.add(reposts.subList(i, Math.min(reposts.size(), i + size)).stream().map(PostStore.RepostRef::repostId).toList());
             }
-            return Uni.join().all(each).andFailFast().replaceWithVoid();
+            return Multi.createFrom().iterable(batches)
+                    .onItem().transformToUniAndConcatenate(batch -> deleteRepostBatch(batch, trace))
+                    .collect().last().replaceWithVoid();
         });
+    }
+
+    /** One batch of a delete's reposts (see {@link #deleteReposts}); reposts deleted already are marked in Redis again only. */
+    private Uni<Void> deleteRepostBatch(List<Long> repostIds, Context trace) {
+        return posts.findStoredAll(repostIds).chain(found -> {
+            List<Uni<PendingFanout>> writes = new ArrayList<>();
+            for (PostStore.Stored stored : found.values()) {
+                if (!stored.post().deleted()) {
+                    writes.add(posts.tombstone(stored, Instant.now(), shardOf(stored.post().id())).invoke(() -> deleted.increment()));
+                }
+            }
+            Uni<List<PendingFanout>> tombstoned = writes.isEmpty() ? Uni.createFrom().item(List.<PendingFanout>of()) : Uni.join().all(writes).andFailFast();
+            return tombstoned.chain(pending -> {
+                repostIds.forEach(hydrator::evict);
+                List<Request> alongside = new ArrayList<>(2 * pending.size());
+                for (PendingFanout p : pending) {
+                    alongside.add(OutboxStore.removal(p.authorId(), p.postId()));
+                    alongside.add(HomeInboxStore.ownRemoval(p.authorId(), p.postId()));
+                }
+                // as hideFromReads: if Redis fails the delete fails (durable, safe to retry), the relay finishes the rest
+                return tombstones.markAll(repostIds, alongside).chain(() -> sendDeletesWithinRequest(pending, trace));
+            });
+        });
+    }
+
+    /** The batch's delete events, all in flight together; each acknowledged one's pending record goes. Never fails. */
+    private Uni<Void> sendDeletesWithinRequest(List<PendingFanout> pending, Context trace) {
+        if (pending.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> sends = new ArrayList<>(pending.size());
+        for (PendingFanout p : pending) {
+            Post post = new Post(p.postId(), p.authorId(), null, p.createdAt(), null, p.repostOf());
+            sends.add(events.send(eventOf(PostEvent.DELETED, post), trace)
+                    .chain(() -> posts.donePending(p))
+                    .onFailure().recoverWithItem(e -> {
+                        dispatchDeferred.increment();
+                        LOG.warnf("delete event of repost %d deferred to the relay: %s", p.postId(), e.toString());
+                        return null;
+                    }));
+        }
+        return Uni.join().all(sends).andCollectFailures().replaceWithVoid()
+                .ifNoItem().after(config.dispatchTimeout()).recoverWithItem((Void) null);
     }
 
     /**

@@ -212,7 +212,10 @@ public class StreamHub {
         if (session.closed()) {
             return Uni.createFrom().voidItem();
         }
-        return sinceTimeline.oldestFirst(session.readerId, since, config.replayPage()).chain(views -> {
+        return sinceTimeline.oldestFirst(session.readerId, since, config.replayPage()).chain(above -> {
+            // a repost that fell off is not sent by the live side either (its event may be queued already)
+            above.fallen().forEach(session::skip);
+            List<PostView> views = above.items();
             if (views.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }

@@ -81,6 +81,14 @@ final class StreamSession {
         }
     }
 
+    /**
+     * A repost the replay left out (the falloff rule): remembered as sent, so its event, queued from
+     * the recent ones or arriving live, does not bring it back.
+     */
+    synchronized void skip(long postId) {
+        remember(postId);
+    }
+
     /** The replay is done: what arrived live meanwhile goes out, then everything as it comes. */
     synchronized void goLive(long nowNanos) {
         List<StreamItem> pending = queued;

@@ -26,6 +26,7 @@ public class HiddenAuthorsCache {
     private final Cache<Long, HiddenAuthors> lastKnown;
     /** Bumped by every invalidation: a fetch that overlapped one may hold the set from before a block, so it is not kept. */
     private final AtomicLong invalidations = new AtomicLong();
+    private final AtomicLong authoritativeMissed = new AtomicLong();
 
     private final ReaderChanges changes;
 
@@ -57,11 +58,40 @@ public class HiddenAuthorsCache {
     }
 
     /**
-     * Whether a block lies between the two users, either direction, from the same cached set a read
-     * of {@code userId}'s timeline uses (a repost across a block is refused with it).
+     * Whether a block lies between the two users, either direction, as relation-service knows it now
+     * (a repost across a block is refused with it). A repost is a write, so it asks relation-service
+     * instead of trusting the cached set, which learns a block only when its event arrives: a repost
+     * in those seconds would otherwise pass. The answer refreshes the cached set on the way.
+     *
+     * <p>Degraded: with relation-service unreachable (its call failed after the REST client's
+     * timeouts and one retry, or its breaker is open), the cached or last known set decides, as it
+     * does for reads; with none known the repost fails (503). New blocks cannot be made meanwhile
+     * (they are written in relation-service), so what is missed is a block made in the seconds
+     * before the outage whose event had not arrived yet.
      */
     public Uni<Boolean> blockedBetween(long userId, long otherId) {
-        return userId == otherId ? Uni.createFrom().item(false) : of(userId).map(h -> h.blockedWith(otherId));
+        if (userId == otherId) {
+            return Uni.createFrom().item(false);
+        }
+        long seen = invalidations.get();
+        return relation.hiddenAuthors(userId)
+                .map(HiddenAuthors::of)
+                .invoke(h -> {
+                    if (invalidations.get() == seen) {
+                        cache.put(userId, h);
+                        lastKnown.put(userId, h);
+                    }
+                })
+                .onFailure().recoverWithUni(() -> {
+                    authoritativeMissed.incrementAndGet();
+                    return of(userId);
+                })
+                .map(h -> h.blockedWith(otherId));
+    }
+
+    /** Block checks answered from the cached set because relation-service was unreachable (tests read it). */
+    public long degradedBlockChecks() {
+        return authoritativeMissed.get();
     }
 
     /** Forgets one reader's set (they blocked, muted, unblocked or unmuted someone, or someone blocked them). */

@@ -174,7 +174,12 @@ public class HomeInboxStore {
 
     /** Takes the author's deleted post out of their inbox (tombstones already hide it; this frees the slot). */
     public Uni<Void> removeOwn(long authorId, long postId) {
-        return redis.send(Request.cmd(Command.ZREM).arg(key(authorId)).arg(postId)).replaceWithVoid();
+        return redis.send(ownRemoval(authorId, postId)).replaceWithVoid();
+    }
+
+    /** The request of {@link #removeOwn}, for a caller's pipelined batch. */
+    public static Request ownRemoval(long authorId, long postId) {
+        return Request.cmd(Command.ZREM).arg(key(authorId)).arg(postId);
     }
 
     // ---- rebuild bookkeeping (InboxRebuilder) ----

@@ -26,6 +26,14 @@ import java.util.Set;
  * were dropped and a second round would be needed), it does not guess: the page is served in full.
  * Profile edits (an author's display name) do not change the tag: it names the items, not their
  * rendering.
+ *
+ * <p>A page that shows a repost is tagged apart ({@code repost} in the digest), and the check never
+ * makes such a tag: whether a repost is shown depends on the 40 items below it (the falloff rule,
+ * {@link RepostFalloff}), which the check does not read, so the same refs could stand for a page
+ * where it has since fallen off (its original joined the items below: an unmute, a late post).
+ * Such a page is built in full and compared then (still 304 when unchanged). A repost that fell off
+ * needs nothing: it is among the refs and not among the served items, so the two lists differ
+ * while it exists, and once it is gone the page it left is what the refs name.
  */
 @ApplicationScoped
 public class PageTags {
@@ -47,7 +55,8 @@ public class PageTags {
         for (PostView item : page.items()) {
             positions.add(Cursor.of(item));
         }
-        return followees.of(readerId).map(f -> digest(positions, page.nextCursor(), followeeSum(f.allowed())));
+        boolean repost = RepostFalloff.anyRepost(page.items());
+        return followees.of(readerId).map(f -> digest(positions, page.nextCursor(), followeeSum(f.allowed()), repost));
     }
 
     /** True if {@code If-None-Match} (a list of tags, possibly weak, or *) names the tag. */
@@ -103,7 +112,7 @@ public class PageTags {
             positions.add(Cursor.after(views.get(i)));
         }
         String next = more ? positions.get(shown - 1).toString() : null;
-        return digest(positions, next, followeeSum(allowed));
+        return digest(positions, next, followeeSum(allowed), false);
     }
 
     /** Order-independent 64-bit digest of the followee set (SplitMix64 of each id, summed). */
@@ -118,14 +127,14 @@ public class PageTags {
         return sum;
     }
 
-    static String digest(List<Cursor> positions, String nextCursor, long followees) {
+    static String digest(List<Cursor> positions, String nextCursor, long followees, boolean showsRepost) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (Cursor p : positions) {
                 sha.update(p.toString().getBytes(StandardCharsets.US_ASCII));
                 sha.update((byte) ',');
             }
-            sha.update((String.valueOf(nextCursor) + "|" + followees).getBytes(StandardCharsets.US_ASCII));
+            sha.update((String.valueOf(nextCursor) + "|" + followees + (showsRepost ? "|repost" : "")).getBytes(StandardCharsets.US_ASCII));
             return "\"" + HexFormat.of().formatHex(sha.digest(), 0, 12) + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);

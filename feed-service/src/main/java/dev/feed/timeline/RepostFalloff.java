@@ -11,6 +11,9 @@ import java.util.Set;
  * among the {@value #FALLOFF} items of the timeline just older than the repost. Applied at read
  * time over what the page shows (hidden authors already removed), so it holds whichever path the
  * items came by, and the same timeline content always gives the same answer: paging stays stable.
+ * Every way a timeline is served applies it: pages ({@link TimelineService}, also degraded), the
+ * upward read ({@link SinceTimeline}: {@code since} pages and the stream's replay) and the ETag
+ * check ({@link PageTags}).
  */
 final class RepostFalloff {
     /** Items just older than a repost that are looked at (fixed by DESIGN). */
@@ -51,5 +54,30 @@ final class RepostFalloff {
             }
         }
         return fallen;
+    }
+
+    /**
+     * Whether {@code repost} falls off, given the timeline's items just older than it oldest first:
+     * {@code lower} (further down) then {@code upper} (the nearest ones last), as the upward read
+     * holds them.
+     */
+    static boolean fallsOff(PostView repost, List<PostView> lower, List<PostView> upper) {
+        long original = repost.repostOf().id();
+        int looked = 0;
+        for (int i = upper.size() - 1; i >= 0 && looked < FALLOFF; i--, looked++) {
+            if (sameOriginal(upper.get(i), original)) {
+                return true;
+            }
+        }
+        for (int i = lower.size() - 1; i >= 0 && looked < FALLOFF; i--, looked++) {
+            if (sameOriginal(lower.get(i), original)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameOriginal(PostView older, long original) {
+        return older.id() == original || (older.isRepost() && older.repostOf().id() == original);
     }
 }

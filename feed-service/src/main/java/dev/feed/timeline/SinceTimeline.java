@@ -31,6 +31,10 @@ import java.util.Set;
  *
  * <p>With Redis unreachable ({@link RedisOrCassandra}: a failed call or its breaker open) the page is
  * read upward from Cassandra alone, hydrated from Cassandra, and marked {@code "degraded": true}.
+ *
+ * <p>The falloff rule ({@link RepostFalloff}) holds here as on a page: a repost whose original, or
+ * another repost of it, is among the 40 items just below it is left out, and the read goes on
+ * above it as for a deleted post, so a page is not cut short by it.
  */
 @ApplicationScoped
 public class SinceTimeline {
@@ -46,10 +50,13 @@ public class SinceTimeline {
     private final PostHydrator hydrator;
     private final TimelineConfig config;
     private final RedisOrCassandra redisOrCassandra;
+    private final TimelineService timeline;
 
     public SinceTimeline(FolloweeCache followees, HiddenAuthorsCache hiddenAuthors, HomeInboxStore inbox, InboxRebuilder rebuilder,
-            OutboxReader outboxes, PostsAfter archive, PostHydrator hydrator, TimelineConfig config, RedisOrCassandra redisOrCassandra) {
+            OutboxReader outboxes, PostsAfter archive, PostHydrator hydrator, TimelineConfig config, RedisOrCassandra redisOrCassandra,
+            TimelineService timeline) {
         this.redisOrCassandra = redisOrCassandra;
+        this.timeline = timeline;
         this.followees = followees;
         this.hiddenAuthors = hiddenAuthors;
         this.inbox = inbox;
@@ -67,13 +74,40 @@ public class SinceTimeline {
     /** The {@code limit} items closest above {@code since}, newest first. */
     public Uni<PostPage> page(long readerId, Cursor since, int limit) {
         return visibleFollowees(readerId).chain(f -> redisOrCassandra.read(
-                () -> collect(readerId, f, since, limit, new ArrayList<>(), 1, false).map(SinceTimeline::toPostPage),
-                () -> collect(readerId, f, since, limit, new ArrayList<>(), 1, true).map(SinceTimeline::toPostPage)));
+                () -> collect(readerId, f, since, limit, new Upward(since), 1, false).map(up -> toPostPage(up.shown)),
+                () -> collect(readerId, f, since, limit, new Upward(since), 1, true).map(up -> toPostPage(up.shown))));
     }
 
-    /** Items of the timeline strictly newer than {@code since}, oldest first, at most {@code limit} (the stream's replay). */
-    public Uni<List<PostView>> oldestFirst(long readerId, Cursor since, int limit) {
-        return visibleFollowees(readerId).chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1, false));
+    /**
+     * Items of the timeline strictly newer than {@code since}, oldest first, at most {@code limit}
+     * (the stream's replay), and the reposts among them that fell off (the replay makes sure the
+     * live side does not send those either).
+     */
+    public Uni<Above> oldestFirst(long readerId, Cursor since, int limit) {
+        return visibleFollowees(readerId).chain(f -> collect(readerId, f, since, limit, new Upward(since), 1, false))
+                .map(up -> new Above(up.shown, up.fallen));
+    }
+
+    /** An upward read's items, oldest first, and the ids of the reposts left out by the falloff rule. */
+    public record Above(List<PostView> items, List<Long> fallen) {
+    }
+
+    /**
+     * What an upward read holds so far. {@code visible}: every item of the timeline above since read
+     * so far, oldest first, fallen reposts too (they are items below the next ones); {@code below}:
+     * the {@value RepostFalloff#FALLOFF} items at and below since, oldest first, read once, when the
+     * first repost shows up (null until then: a read without reposts costs nothing extra).
+     */
+    private static final class Upward {
+        final Cursor since;
+        final List<PostView> shown = new ArrayList<>();
+        final List<PostView> visible = new ArrayList<>();
+        final List<Long> fallen = new ArrayList<>();
+        List<PostView> below;
+
+        Upward(Cursor since) {
+            this.since = since;
+        }
     }
 
     /** As a page read: the followees minus the authors hidden from the reader (blocks both ways, mutes), both lists cached. */
@@ -83,32 +117,60 @@ public class SinceTimeline {
     }
 
     /** Rounds of candidates, hydrated and filtered; {@code durable}: from Cassandra alone (the degraded read, no Redis). */
-    private Uni<List<PostView>> collect(long readerId, Followees f, Cursor since, int limit, List<PostView> acc, int round,
-            boolean durable) {
-        int want = limit - acc.size() + config.slack();
+    private Uni<Upward> collect(long readerId, Followees f, Cursor since, int limit, Upward up, int round, boolean durable) {
+        int want = limit - up.shown.size() + config.slack();
         Uni<Candidates> candidates = durable ? fromArchive(f.everyone(readerId), since, want) : candidates(readerId, f, since, want);
         return candidates.chain(c -> {
             if (c.oldestFirst().isEmpty()) {
-                return Uni.createFrom().item(acc);
+                return Uni.createFrom().item(up);
             }
             List<Long> ids = c.oldestFirst().stream().map(PostRef::postId).toList();
-            return (durable ? hydrator.hydrateDurable(ids) : hydrator.hydrate(ids)).chain(views -> {
-                for (PostView view : views) {
-                    if (acc.size() >= limit) {
-                        break;
-                    }
-                    if (f.shows(view)) {
-                        acc.add(view);
-                    }
-                }
-                if (acc.size() >= limit || c.exhausted() || round >= MAX_ROUNDS) {
-                    return Uni.createFrom().item(acc);
-                }
-                // Dropped posts left the page short: go on above the newest candidate looked at.
-                return collect(readerId, f, Cursor.after(c.oldestFirst().get(c.oldestFirst().size() - 1)), limit, acc, round + 1,
-                        durable);
-            });
+            return (durable ? hydrator.hydrateDurable(ids) : hydrator.hydrate(ids))
+                    .call(views -> belowIfNeeded(readerId, f, up, views, durable))
+                    .chain(views -> {
+                        for (PostView view : views) {
+                            if (up.shown.size() >= limit) {
+                                break;
+                            }
+                            if (!f.shows(view)) {
+                                continue;
+                            }
+                            boolean fallsOff = view.isRepost() && RepostFalloff.fallsOff(view, up.below, up.visible);
+                            up.visible.add(view);
+                            if (fallsOff) {
+                                up.fallen.add(view.id());
+                            } else {
+                                up.shown.add(view);
+                            }
+                        }
+                        if (up.shown.size() >= limit || c.exhausted() || round >= MAX_ROUNDS) {
+                            return Uni.createFrom().item(up);
+                        }
+                        // Dropped posts left the page short: go on above the newest candidate looked at.
+                        return collect(readerId, f, Cursor.after(c.oldestFirst().get(c.oldestFirst().size() - 1)), limit, up, round + 1,
+                                durable);
+                    });
         });
+    }
+
+    /**
+     * The falloff rule needs the items just below a repost, which for the first ones above since are
+     * the timeline at and below since: read once (one batched candidates read and one batched
+     * hydration per round, as a page's), when this round holds the read's first repost.
+     */
+    private Uni<Void> belowIfNeeded(long readerId, Followees f, Upward up, List<PostView> views, boolean durable) {
+        if (up.below != null || views.stream().filter(f::shows).noneMatch(PostView::isRepost)) {
+            return Uni.createFrom().voidItem();
+        }
+        // strictly older than (since.createdAt, since.id + 1): the item at since and everything below it
+        PostRef justAbove = new PostRef(up.since.postId() + 1, up.since.createdAtMillis());
+        return (durable ? timeline.belowDurable(readerId, f, justAbove) : timeline.below(readerId, f, justAbove))
+                .invoke(newestFirst -> {
+                    List<PostView> oldestFirst = new ArrayList<>(newestFirst);
+                    Collections.reverse(oldestFirst);
+                    up.below = oldestFirst;
+                })
+                .replaceWithVoid();
     }
 
     private Uni<Candidates> candidates(long readerId, Followees f, Cursor since, int want) {

@@ -125,11 +125,21 @@ public class TimelineService {
     private Uni<PostPage> fromCassandra(long readerId, Followees f, Cursor cursor, int limit) {
         return archive.newestAcross(f.everyone(readerId), cursor, limit).chain(merged -> {
             List<Long> ids = merged.refs().stream().map(PostRef::postId).toList();
-            return hydrator.hydrateDurable(ids).map(views -> {
-                List<PostView> items = views.stream().filter(f::shows).toList(); // as a Redis page: no repost of a hidden author
+            return hydrator.hydrateDurable(ids).chain(views -> {
+                List<PostView> visible = views.stream().filter(f::shows).toList(); // as a Redis page: no repost of a hidden author
                 String next = merged.exhausted() || merged.refs().isEmpty()
                         ? null : Cursor.after(merged.refs().get(merged.refs().size() - 1)).toString();
-                return new PostPage(items, next);
+                if (!RepostFalloff.anyRepost(visible)) {
+                    return Uni.createFrom().item(new PostPage(visible, next));
+                }
+                Uni<List<PostView>> below = next == null ? Uni.createFrom().item(List.of())
+                        : belowDurable(readerId, f, merged.refs().get(merged.refs().size() - 1), new ArrayList<>(), 1);
+                return below.map(b -> {
+                    List<PostView> all = new ArrayList<>(visible);
+                    all.addAll(b);
+                    Set<Long> fallen = RepostFalloff.fallen(all);
+                    return new PostPage(visible.stream().filter(v -> !fallen.contains(v.id())).toList(), next);
+                });
             });
         });
     }
@@ -337,6 +347,30 @@ public class TimelineService {
      * At least {@value RepostFalloff#FALLOFF} items of the timeline below {@code after} where they
      * exist: deleted posts and hidden authors are not items of the timeline, so they do not count.
      */
+    Uni<List<PostView>> below(long readerId, Followees f, PostRef after) {
+        return below(readerId, f, after, new ArrayList<>(), 1);
+    }
+
+    /** {@link #below} from Cassandra alone (the degraded read: no Redis), hydrated from Cassandra. */
+    Uni<List<PostView>> belowDurable(long readerId, Followees f, PostRef after) {
+        return belowDurable(readerId, f, after, new ArrayList<>(), 1);
+    }
+
+    private Uni<List<PostView>> belowDurable(long readerId, Followees f, PostRef after, List<PostView> acc, int round) {
+        return archive.newestAcross(f.everyone(readerId), Cursor.after(after), RepostFalloff.FALLOFF).chain(below -> {
+            if (below.refs().isEmpty()) {
+                return Uni.createFrom().item(acc);
+            }
+            return hydrator.hydrateDurable(below.refs().stream().map(PostRef::postId).toList()).chain(belowViews -> {
+                belowViews.stream().filter(f::shows).forEach(acc::add);
+                if (acc.size() >= RepostFalloff.FALLOFF || below.exhausted() || round >= MAX_ROUNDS) {
+                    return Uni.createFrom().item(acc);
+                }
+                return belowDurable(readerId, f, below.refs().get(below.refs().size() - 1), acc, round + 1);
+            });
+        });
+    }
+
     private Uni<List<PostView>> below(long readerId, Followees f, PostRef after, List<PostView> acc, int round) {
         return candidates(readerId, f, Cursor.after(after), RepostFalloff.FALLOFF).chain(below -> {
             if (below.refs().isEmpty()) {

@@ -51,7 +51,7 @@ public class UnreadCounter {
                 if (total >= 0) {
                     return Uni.createFrom().item((int) Math.min(cap, total));
                 }
-                return since.oldestFirst(readerId, above, cap).map(List::size);
+                return since.oldestFirst(readerId, above, cap).map(a -> a.items().size());
             });
         });
     }

@@ -36,6 +36,8 @@ class RepostTimelineTest {
     HotCache hotCache;
     @Inject
     Redis redis;
+    @Inject
+    HiddenAuthorsCache hiddenAuthors;
 
     private FakeRelation relation;
 
@@ -214,6 +216,50 @@ class RepostTimelineTest {
         }
         long byMuter = repost(mutesAuthor, original.postId());
         assertThat(listing(mutesAuthor)).containsExactly(byMuter);
+    }
+
+    @Test
+    void repost_rightAfterABlockMadeInRelationService_beforeItsEventArrives_is403() {
+        long author = newUser();
+        long reposter = newUser();
+        relation.followPush(reposter, author);
+        PostRef original = fx.publish(author);
+        page(reposter, 1, null); // the reposter's hidden set is cached now: no block
+        int asked = relation.hiddenCalls.get();
+
+        // The block is in relation-service only: no relation.blocked event reaches this instance, so
+        // the cached set still says "no block" (before the fix, the repost passed with 201).
+        relation.block(author, reposter);
+        as(reposter).post("/v1/posts/" + original.postId() + "/reposts").then().statusCode(403)
+                .contentType("application/problem+json").body("type", org.hamcrest.Matchers.endsWith("blocked"));
+
+        assertThat(relation.hiddenCalls.get()).as("relation-service asked at the write").isGreaterThan(asked);
+        assertThat(listing(reposter)).isEmpty();
+        assertThat(outbox(reposter)).as("no post in the outbox (its empty marker aside)").isSubsetOf("0");
+    }
+
+    @Test
+    void repost_whileRelationServiceIsDown_isDecidedByTheCachedSet_andWithNoneKnownIs503() {
+        long author = newUser();
+        long blocked = newUser();
+        long stranger = newUser();
+        relation.block(author, blocked);
+        PostRef original = fx.publish(author);
+        page(blocked, 1, null); // caches the set that holds the block
+        long degradedBefore = hiddenAuthors.degradedBlockChecks();
+
+        relation.down = true;
+        try {
+            as(blocked).post("/v1/posts/" + original.postId() + "/reposts").then().statusCode(403)
+                    .body("type", org.hamcrest.Matchers.endsWith("blocked"));
+            as(stranger).post("/v1/posts/" + original.postId() + "/reposts").then().statusCode(503)
+                    .contentType("application/problem+json").body("status", org.hamcrest.Matchers.equalTo(503));
+            assertThat(hiddenAuthors.degradedBlockChecks() - degradedBefore).isEqualTo(2);
+        } finally {
+            relation.down = false;
+        }
+        assertThat(listing(blocked)).isEmpty();
+        assertThat(listing(stranger)).isEmpty();
     }
 
     private long repost(long user, long postId) {

@@ -145,8 +145,14 @@ final class SafetyBench {
 
     // ---- fanout: plain posts against half reposts ----
 
+    /**
+     * Authors and items per author per round: FEED_BENCH_SAFETY_AUTHORS (default 10 quick, 20 full)
+     * and FEED_BENCH_SAFETY_ITEMS (default 2). Four rounds run, so items x 4 stays within the
+     * publish burst (FEED_PUBLISH_RATE_BURST, 30) of each author.
+     */
     private void fanout() throws Exception {
-        int authorsCount = quick ? 10 : 20;
+        int authorsCount = Integer.parseInt(env("FEED_BENCH_SAFETY_AUTHORS", quick ? "10" : "20"));
+        int items = Integer.parseInt(env("FEED_BENCH_SAFETY_ITEMS", "2"));
         List<Long> authors = new ArrayList<>();
         for (String line : psql.apply("SELECT id FROM users WHERE tier = 'push' ORDER BY follower_count DESC LIMIT " + authorsCount).split("\n")) {
             if (!line.isBlank()) {
@@ -154,38 +160,57 @@ final class SafetyBench {
             }
         }
         tokens.warm(authors);
-        activateFollowers(authors);
+        long followers = activateFollowers(authors);
         List<Long> originals = new ArrayList<>();
         double[] plain = new double[2];
         double[] mixed = new double[2];
+        int[] plainItems = new int[2];
+        int[] mixedItems = new int[2];
         for (int round = 0; round < 2; round++) { // interleaved, as the reads
-            plain[round] = fanoutRound("plain #" + round, authors, false, originals);
-            mixed[round] = fanoutRound("half reposts #" + round, authors, true, originals);
+            Round p = fanoutRound("plain #" + round, authors, items, false, originals);
+            Round m = fanoutRound("half reposts #" + round, authors, items, true, originals);
+            plain[round] = p.rate();
+            plainItems[round] = p.items();
+            mixed[round] = m.rate();
+            mixedItems[round] = m.items();
         }
         double plainRate = (plain[0] + plain[1]) / 2;
         double mixedRate = (mixed[0] + mixed[1]) / 2;
         report.figure("safety", "fanout throughput, half of the items reposts", mixedRate, "items/s", "plain posts only", plainRate,
-                String.format("%d push-tier authors (most followed, followers' inboxes active), 2 items each per round, 2 interleaved rounds"
-                        + " per mode (%.1f/%.1f vs %.1f/%.1f); items whose fanout completed / (last finishedAt - first publish sent)",
-                        authors.size(), mixed[0], mixed[1], plain[0], plain[1]));
+                String.format("%d push-tier authors (most followed; %d distinct followers, inboxes active), %d items each per round sent"
+                        + " concurrently, 2 interleaved rounds per mode (%d items: %.1f/%.1f vs %d items: %.1f/%.1f items/s); items whose"
+                        + " fanout completed / (last finishedAt - first publish sent)",
+                        authors.size(), followers, items, mixedItems[0], mixed[0], mixed[1], plainItems[0], plain[0], plain[1]));
     }
 
-    /** Each author publishes two items at once (plain: two posts; mixed: a post and a repost of another author's post); items per second. */
-    private double fanoutRound(String name, List<Long> authors, boolean reposts, List<Long> originals) throws Exception {
-        List<String> ids = new ArrayList<>();
+    private record Round(double rate, int items) {
+    }
+
+    /**
+     * Each author sends {@code items} items at once (plain: posts; mixed: every other one a repost of
+     * a post of an earlier round, each author reposting different originals); items per second.
+     */
+    private Round fanoutRound(String name, List<Long> authors, int items, boolean reposts, List<Long> originals) throws Exception {
+        List<java.util.concurrent.CompletableFuture<JsonNode>> sent = new ArrayList<>();
+        int pool = originals.size();
         long start = System.currentTimeMillis();
         for (int i = 0; i < authors.size(); i++) {
             long author = authors.get(i);
-            JsonNode post = send(author, "/v1/posts", "{\"text\":\"safety " + name + "\"}");
-            if (post != null) {
-                ids.add(post.get("id").asText());
-                originals.add(post.get("id").asLong());
+            for (int k = 0; k < items; k++) {
+                boolean repost = reposts && k % 2 == 1 && pool > 0;
+                sent.add(repost
+                        ? sendAsync(author, "/v1/posts/" + originals.get((i * items + k + pool / 2) % pool) + "/reposts", null)
+                        : sendAsync(author, "/v1/posts", "{\"text\":\"safety " + name + " " + k + "\"}"));
             }
-            JsonNode second = reposts && originals.size() > 1
-                    ? send(author, "/v1/posts/" + originals.get(originals.size() - 2) + "/reposts", null) // the previous author's post
-                    : send(author, "/v1/posts", "{\"text\":\"safety " + name + " b\"}");
-            if (second != null) {
-                ids.add(second.get("id").asText());
+        }
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        for (java.util.concurrent.CompletableFuture<JsonNode> f : sent) {
+            JsonNode item = f.join();
+            if (item != null) {
+                ids.add(item.get("id").asText());
+                if (!item.hasNonNull("repostOf")) {
+                    originals.add(item.get("id").asLong());
+                }
             }
         }
         long last = 0;
@@ -199,10 +224,11 @@ final class SafetyBench {
         }
         double rate = ids.size() / Math.max(0.001, (last - start) / 1000.0);
         System.out.printf("    fanout %s: %d items in %d ms, %.1f items/s%n", name, ids.size(), last - start, rate);
-        return rate;
+        return new Round(rate, ids.size());
     }
 
-    private void activateFollowers(List<Long> authors) {
+    /** Marks the authors' followers active (their inboxes get pushes); how many there are. */
+    private long activateFollowers(List<Long> authors) {
         String in = authors.stream().map(String::valueOf).reduce((x, y) -> x + "," + y).orElse("0");
         List<Long> followers = new ArrayList<>();
         for (String line : psql.apply("SELECT DISTINCT follower_id FROM follows WHERE followee_id IN (" + in + ")").split("\n")) {
@@ -211,19 +237,40 @@ final class SafetyBench {
             }
         }
         redisStats.activate(followers, 86_400_000L);
+        return followers.size();
     }
 
-    private JsonNode send(long user, String path, String body) throws Exception {
+    private java.util.concurrent.CompletableFuture<JsonNode> sendAsync(long user, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(feedUrl + path)).header("Authorization", "Bearer " + tokens.forUser(user))
                 .timeout(Duration.ofSeconds(30));
         b = body == null ? b.POST(HttpRequest.BodyPublishers.noBody())
                 : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201 && r.statusCode() != 200) {
-            report.note("safety: POST " + path + " answered " + r.statusCode() + " " + r.body());
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+            if (r.statusCode() != 201 && r.statusCode() != 200) {
+                note("safety: POST " + path + " answered " + r.statusCode() + " " + r.body());
+                return null;
+            }
+            try {
+                return JSON.readTree(r.body());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).exceptionally(e -> {
+            note("safety: POST " + path + " failed: " + e);
             return null;
+        });
+    }
+
+    /** Answers arrive on the HTTP client's threads; the report is not thread-safe. */
+    private void note(String text) {
+        synchronized (report) {
+            report.note(text);
         }
-        return JSON.readTree(r.body());
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
     }
 
     private static List<Long> range(long first, int n) {
