@@ -694,11 +694,9 @@ final class StreamBench {
         throw new IllegalStateException("no VmRSS for feed-service");
     }
 
-    /** CPU time of the feed-service process so far (utime + stime of /proc/<pid>/stat, in clock ticks of 10 ms: USER_HZ 100). */
+    /** CPU time of the feed-service process so far (utime + stime, see {@link Bench#processCpuNanos}). */
     private double feedCpuMs() throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + feedPid() + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+        return Bench.processCpuNanos(feedPid()) / 1e6;
     }
 
     /** feed-service's JVM options as the stack started it (its command line). */
