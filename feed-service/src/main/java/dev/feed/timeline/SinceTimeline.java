@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code GET /v1/timeline?since=C}: the home timeline read upward, the items closest above a
@@ -31,6 +32,8 @@ import java.util.Set;
  *
  * <p>With Redis unreachable ({@link RedisOrCassandra}: a failed call or its breaker open) the page is
  * read upward from Cassandra alone, hydrated from Cassandra, and marked {@code "degraded": true}.
+ * The stream's replay ({@link #oldestFirst}) falls back the same way; its events have no degraded
+ * flag, so only {@code feed.degraded.reads{reason=redis}} tells.
  */
 @ApplicationScoped
 public class SinceTimeline {
@@ -71,9 +74,23 @@ public class SinceTimeline {
                 () -> collect(readerId, f, since, limit, new ArrayList<>(), 1, true).map(SinceTimeline::toPostPage)));
     }
 
-    /** Items of the timeline strictly newer than {@code since}, oldest first, at most {@code limit} (the stream's replay). */
+    /**
+     * Items of the timeline strictly newer than {@code since}, oldest first, at most {@code limit}
+     * (the stream's replay); with Redis unreachable, the same items read from Cassandra alone.
+     */
     public Uni<List<PostView>> oldestFirst(long readerId, Cursor since, int limit) {
-        return visibleFollowees(readerId).chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1, false));
+        return visibleFollowees(readerId).chain(f -> redisOrCassandra.read(
+                () -> collect(readerId, f, since, limit, new ArrayList<>(), 1, false),
+                () -> collect(readerId, f, since, limit, new ArrayList<>(), 1, true),
+                UnaryOperator.identity()));
+    }
+
+    /**
+     * As {@link #oldestFirst(long, Cursor, int)} the one way only, unguarded ({@code durable}: from
+     * Cassandra alone): for a caller whose own guarded read already decided ({@link UnreadCounter}).
+     */
+    Uni<List<PostView>> oldestFirst(long readerId, Cursor since, int limit, boolean durable) {
+        return visibleFollowees(readerId).chain(f -> collect(readerId, f, since, limit, new ArrayList<>(), 1, durable));
     }
 
     /** As a page read: the followees minus the authors hidden from the reader (blocks both ways, mutes), both lists cached. */
