@@ -4,21 +4,31 @@ import static dev.feed.timeline.Fixture.newUser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.feed.hotcache.PostRef;
+import dev.feed.redis.RedisUnavailableException;
 import dev.feed.testing.LocalStack;
 import dev.feed.testing.SseClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,8 +36,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The reads beyond the home timeline page that have a Cassandra way, with the stack's Redis really
  * stopped ({@code ./feed stop redis}): one author's posts (degraded page), the read marker's unread
- * count (exact, from Cassandra), the stream's replay on resume. Reads are checked while the breaker
- * is still closed (the Redis call fails) and while it is open (Redis is not asked).
+ * count (exact, from Cassandra), the stream's replay on resume; and what a reader gets when degraded
+ * reads already fill the Cassandra bulkhead of {@link RedisOrCassandra} (503 problem+json with
+ * Retry-After, then served again once it drains). Reads are checked while the breaker is still
+ * closed (the Redis call fails) and while it is open (Redis is not asked).
  */
 @QuarkusTest
 class RedisDownReadsTest {
@@ -40,6 +52,10 @@ class RedisDownReadsTest {
     CircuitBreakerMaintenance breakers;
     @Inject
     MeterRegistry registry;
+    @Inject
+    RedisOrCassandra redisOrCassandra;
+    @Inject
+    TimelineConfig config;
     @TestHTTPResource("/v1/timeline/stream")
     URI streamUri;
 
@@ -159,6 +175,55 @@ class RedisDownReadsTest {
                 assertThat(c.drain(Duration.ofSeconds(2))).as("no repeat").isEmpty();
             }
         } finally {
+            LocalStack.start("redis");
+        }
+    }
+
+    @Test
+    void degradedRead_beyondTheCassandraBulkhead_is503ProblemWithRetryAfter_andServedOnceItDrains() throws Exception {
+        CompletableFuture<Object> gate = new CompletableFuture<>();
+        int held = 2 * config.degradedConcurrency(); // as many running as the limit, as many queued
+        CountDownLatch done = new CountDownLatch(held);
+        ConcurrentLinkedQueue<Throwable> refused = new ConcurrentLinkedQueue<>();
+        AtomicInteger started = new AtomicInteger();
+        MarkerTest.put(reader, position(authorsPosts.get(3))); // a marker, so reading it counts what is unread
+        LocalStack.stop("redis");
+        try {
+            for (int i = 0; i < held; i++) {
+                redisOrCassandra.<Object>read(() -> Uni.createFrom().failure(new RedisUnavailableException("held by the test", null)),
+                                () -> {
+                                    started.incrementAndGet();
+                                    return Uni.createFrom().completionStage(gate);
+                                }, UnaryOperator.identity())
+                        .subscribe().with(ok -> done.countDown(), e -> {
+                            refused.add(e);
+                            done.countDown();
+                        });
+            }
+            assertThat(refused).as("the bulkhead admits its limit and its queue").isEmpty();
+            assertThat(started.get()).as("as many running as the limit, the rest queued").isEqualTo(config.degradedConcurrency());
+            Throwable beyond = redisOrCassandra.<Object>read(() -> Uni.createFrom().failure(new RedisUnavailableException("one more", null)),
+                    () -> Uni.createFrom().item("served"), UnaryOperator.identity()).onItemOrFailure().transform((item, e) -> e)
+                    .await().atMost(Duration.ofSeconds(30));
+            assertThat(beyond).as("one read beyond the bulkhead").isInstanceOf(BulkheadException.class);
+
+            for (Response answer : List.of(Fixture.as(reader).queryParam("limit", 10).get("/v1/timeline"),
+                    Fixture.as(reader).get("/v1/timeline/marker"))) {
+                assertThat(answer.statusCode()).isEqualTo(503);
+                assertThat(answer.contentType()).startsWith("application/problem+json");
+                assertThat(answer.jsonPath().getInt("status")).isEqualTo(503);
+                assertThat(answer.jsonPath().getString("type")).isNotBlank();
+                assertThat(answer.jsonPath().getString("detail")).contains("degraded");
+                assertThat(Long.parseLong(answer.header("Retry-After"))).isPositive();
+            }
+
+            gate.complete("released");
+            assertThat(done.await(60, TimeUnit.SECONDS)).as("the held reads finish once released").isTrue();
+            JsonPath page = Fixture.page(reader, 10, null);
+            assertThat(page.getBoolean("degraded")).isTrue();
+            assertThat(Fixture.ids(page)).containsExactlyElementsOf(ids(authorsPosts));
+        } finally {
+            gate.complete("released");
             LocalStack.start("redis");
         }
     }
