@@ -229,4 +229,5 @@ bench_rate_limits() {
       echo "$var=${!var:-100000000}"
     done
   done
+  echo "FEED_RATE_LIMIT_PUBLISH_PER_ADDRESS=${FEED_RATE_LIMIT_PUBLISH_PER_ADDRESS:-100000000}"
 }

@@ -72,6 +72,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                                 @Header(name = "X-RateLimit-Reset", description = "When that bucket is full again, in Unix epoch seconds.",
                                         schema = @Schema(type = SchemaType.INTEGER))},
                         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                @APIResponse(name = FeedApi.URI_TOO_LONG, responseCode = "414",
+                        description = "The request target (path and query) is over FEED_HTTP_MAX_URI_LENGTH (4096 characters by default);"
+                                + " refused before any endpoint runs.",
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                @APIResponse(name = FeedApi.HEADERS_TOO_LARGE, responseCode = "431",
+                        description = "The request headers are over FEED_HTTP_MAX_HEADER_BYTES (16 KiB in all by default);"
+                                + " refused before any endpoint runs.",
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
                 @APIResponse(name = FeedApi.UNAVAILABLE, responseCode = "503",
                         description = "A backing service is overloaded or unreachable, typically relation-service (asked for"
                                 + " followees and author profiles) with its connection pool full. Retry after Retry-After"
@@ -100,4 +108,7 @@ public class FeedApi extends Application {
     public static final String INTERNAL_UNAUTHORIZED = "InternalUnauthorized";
     public static final String UNAVAILABLE = "Unavailable";
     public static final String RATE_LIMITED = "RateLimited";
+    /** Shared answers of every operation, added to each by {@link PublicDocument}. */
+    public static final String URI_TOO_LONG = "UriTooLong";
+    public static final String HEADERS_TOO_LARGE = "HeadersTooLarge";
 }

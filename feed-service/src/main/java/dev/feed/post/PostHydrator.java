@@ -174,6 +174,14 @@ public class PostHydrator {
         }).chain(this::withDurableOriginals);
     }
 
+    /**
+     * As {@link #views(List)} for posts loaded from Cassandra, without Redis: the originals of
+     * reposts from Cassandra alone, deleted ones left out (the degraded read of one author's posts).
+     */
+    public Uni<List<PostView>> viewsDurable(List<Post> live) {
+        return withDurableOriginals(live);
+    }
+
     /** The degraded read's reposts: their originals from Cassandra alone too, deleted ones left out. */
     private Uni<List<PostView>> withDurableOriginals(List<Post> live) {
         List<Long> originalIds = live.stream().filter(Post::isRepost).map(Post::repostOf).distinct().toList();

@@ -36,7 +36,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 @Path("/v1")
 @Authenticated
@@ -57,10 +56,12 @@ public class PostResource {
     private final PostHydrator hydrator;
     private final AuthorDirectory authors;
     private final LocationConfig config;
+    private final DegradablePages redisOrCassandra;
 
     public PostResource(Caller caller, PublishService publisher, PostStore posts, PostHydrator hydrator, AuthorDirectory authors,
-            PostsAfter postsAfter, LocationConfig config) {
+            PostsAfter postsAfter, LocationConfig config, DegradablePages redisOrCassandra) {
         this.config = config;
+        this.redisOrCassandra = redisOrCassandra;
         this.postsAfter = postsAfter;
         this.caller = caller;
         this.publisher = publisher;
@@ -85,23 +86,20 @@ public class PostResource {
                             + " \"handle\": \"ada\", \"displayName\": \"Ada Lovelace\"}, \"text\": \"hello world\","
                             + " \"createdAt\": \"2025-12-01T09:06:40.123Z\"}")))
     @APIResponse(responseCode = "400", description = "Malformed JSON, an unknown field, text missing, blank or over 500 code points,"
-            + " or an Idempotency-Key over 64 characters. The detail says which.",
+            + " or an Idempotency-Key that is empty, over 64 characters or holds a control character. The detail says which.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "too long", value = "{\"type\": \"https://feed.dev/problems/bad-request\","
                             + " \"title\": \"Bad request\", \"status\": 400,"
                             + " \"detail\": \"text: must be at most 500 characters (Unicode code points), got 512\"}")))
-    // Refused by the HTTP layer before any application code runs: hence no problem body.
-    @APIResponse(responseCode = "413", description = "The request body is over quarkus.http.limits.max-body-size (16 KiB)."
-            + " A problem document when the body declared its Content-Length; a chunked body cut off in flight gets an empty 413.",
+    @APIResponse(responseCode = "413", description = "The request body is over quarkus.http.limits.max-body-size (16 KiB),"
+            + " whether it declared its Content-Length or was sent chunked and cut off in flight.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "The body is not sent as application/json.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "429", description = "Over the caller's publish rate (a token bucket: a burst of 30, then 60 a"
-            + " minute by default). Nothing was published.",
-            headers = @Header(name = "Retry-After", description = "Seconds until a publish is allowed again.",
-                    schema = @Schema(type = SchemaType.INTEGER)),
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    // The publish limit: per user a burst of 30, then 60 a minute; per client address 300 at once, then 600 a minute.
+    @APIResponse(responseCode = "429", ref = FeedApi.RATE_LIMITED)
     @APIResponse(responseCode = "503", ref = FeedApi.UNAVAILABLE)
+    @RateLimited(RateLimited.Family.PUBLISH)
     public Uni<Response> publish(PublishRequest request,
             @Parameter(description = "Makes retries safe: the same key from the same user within 24 h answers the post the first"
                     + " request made. 1 to 64 characters.",
@@ -164,11 +162,10 @@ public class PostResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No post has this id, or it (or, for a repost, its original) was deleted.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "429", description = "Over the caller's publish rate (reposts count as publishes).",
-            headers = @Header(name = "Retry-After", description = "Seconds until a repost is allowed again.",
-                    schema = @Schema(type = SchemaType.INTEGER)),
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    // Reposts count as publishes: the same buckets.
+    @APIResponse(responseCode = "429", ref = FeedApi.RATE_LIMITED)
     @APIResponse(responseCode = "503", ref = FeedApi.UNAVAILABLE)
+    @RateLimited(RateLimited.Family.PUBLISH)
     public Uni<Response> repost(@Parameter(description = "The post to repost.", schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN),
             example = "7401562718208000001") @PathParam("id") String rawId) {
         long id = parseId(rawId, "post id");
@@ -204,11 +201,17 @@ public class PostResource {
         return publisher.delete(caller.id(), id).map(v -> Response.noContent().build());
     }
 
-    /** One author's posts, newest first, from Cassandra (the durable listing, never trimmed). */
+    /**
+     * One author's posts, newest first, from Cassandra (the durable listing, never trimmed). Redis
+     * only serves the tombstone check of reposts' originals; when it is unreachable (or its breaker
+     * open) the originals come from Cassandra too and the page is marked degraded, behind the same
+     * bulkhead as the degraded home timeline.
+     */
     @GET
     @Path("/users/{id}/posts")
     @Operation(summary = "One author's posts, newest first", description = "From the durable store, never trimmed. An author"
-            + " who never posted (or does not exist) has an empty page.")
+            + " who never posted (or does not exist) has an empty page. With the cache (Redis) unreachable the page is built"
+            + " from the durable store alone and says \"degraded\": true.")
     @APIResponse(responseCode = "200", description = "One page of the author's posts.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PostPage.class)))
     @APIResponse(responseCode = "400", description = "The id, limit or cursor is malformed or out of range; the detail names it.",
@@ -228,14 +231,20 @@ public class PostResource {
             throw ProblemException.badRequest("cursor and since are exclusive: cursor pages down, since loads what is newer");
         }
         if (rawSince != null) {
-            return byAuthorSince(authorId, Cursor.parseSince(rawSince), limit);
+            Cursor since = Cursor.parseSince(rawSince);
+            return redisOrCassandra.read(() -> byAuthorSince(authorId, since, limit, false), () -> byAuthorSince(authorId, since, limit, true));
         }
         Cursor cursor = Cursor.parse(rawCursor);
+        return redisOrCassandra.read(() -> byAuthor(authorId, cursor, limit, false), () -> byAuthor(authorId, cursor, limit, true));
+    }
+
+    /** The author's posts below the cursor; {@code durable}: reposts' originals from Cassandra alone (no Redis). */
+    private Uni<PostPage> byAuthor(long authorId, Cursor cursor, int limit, boolean durable) {
         return posts.byAuthor(authorId, cursor, limit + 1).chain(found -> {
             boolean more = found.size() > limit;
             List<Post> page = more ? found.subList(0, limit) : found;
             // reposts get their originals, all in one batch; a repost whose original is gone drops out
-            return hydrator.views(page).map(items -> {
+            return views(page, durable).map(items -> {
                 Post last = page.isEmpty() ? null : page.get(page.size() - 1);
                 String next = more ? Cursor.after(new PostRef(last.id(), last.createdAtMillis())).toString() : null;
                 return new PostPage(items, next);
@@ -244,24 +253,21 @@ public class PostResource {
     }
 
     /** The author's posts closest above the position, newest first (read upward in Cassandra). */
-    private Uni<PostPage> byAuthorSince(long authorId, Cursor since, int limit) {
-        return postsAfter.posts(authorId, since, limit).chain(oldestFirst -> hydrator.views(reversed(oldestFirst)).map(items -> {
+    private Uni<PostPage> byAuthorSince(long authorId, Cursor since, int limit, boolean durable) {
+        return postsAfter.posts(authorId, since, limit).chain(oldestFirst -> views(reversed(oldestFirst), durable).map(items -> {
             String next = items.isEmpty() ? null : Cursor.of(items.get(items.size() - 1)).toString();
             return new PostPage(items, next);
         }));
+    }
+
+    private Uni<List<PostView>> views(List<Post> page, boolean durable) {
+        return durable ? hydrator.viewsDurable(page) : hydrator.views(page);
     }
 
     private static <T> List<T> reversed(List<T> list) {
         List<T> out = new ArrayList<>(list);
         java.util.Collections.reverse(out);
         return out;
-    }
-
-    @ServerExceptionMapper
-    public Response rateLimited(PublishService.RateLimitedException e) {
-        return Response.fromResponse(Problem.of(429, "rate-limited", "Too Many Requests",
-                        "publish rate limit exceeded; retry after " + e.retryAfterSeconds() + " s").toResponse())
-                .header("Retry-After", e.retryAfterSeconds()).build();
     }
 
     private static String validText(PublishRequest request) {

@@ -6,15 +6,22 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Answers a body declared larger than {@code quarkus.http.limits.max-body-size} with a 413
- * problem document before the HTTP layer reads it. Left to the HTTP layer, the 413 would go out
- * with an empty body, the one error without a problem+json. A chunked body with no
- * Content-Length is still cut off by the HTTP layer's own 413 (empty body).
+ * Answers a body larger than {@code quarkus.http.limits.max-body-size} with a 413 problem document.
+ * Left to the HTTP layer, the 413 would go out with an empty body, the one error without a
+ * problem+json: Quarkus REST's blocking input stream ends the response itself when a body without
+ * Content-Length runs past the limit, where no failure handler sees it.
+ *
+ * <p>A body that declares its Content-Length is refused before anything is read. A body sent
+ * without one (chunked) is read here first, by Vert.x's {@link BodyHandler} with the same limit:
+ * past it, the handler fails the request with 413, which {@link FrameworkErrors} answers as a
+ * problem; within it, Quarkus REST takes the body already read ({@code RoutingContext.body()})
+ * instead of reading the request itself. At most the limit is held in memory, as before.
  */
 @ApplicationScoped
 public class BodyLimitFilter {
@@ -23,12 +30,14 @@ public class BodyLimitFilter {
 
     private final long maxBytes;
     private final String tooLarge;
+    private final BodyHandler chunkedBodies;
 
     public BodyLimitFilter(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize max, ObjectMapper json)
             throws JsonProcessingException {
         this.maxBytes = max.asLongValue();
         this.tooLarge = json.writeValueAsString(Problem.of(413, "payload-too-large", "Payload too large",
                 "the request body must be at most " + maxBytes + " bytes"));
+        this.chunkedBodies = BodyHandler.create(false).setBodyLimit(maxBytes).setHandleFileUploads(false);
     }
 
     void register(@Observes Filters filters) {
@@ -44,7 +53,16 @@ public class BodyLimitFilter {
                     .end(tooLarge);
             return;
         }
+        if (declared == null && isChunked(ctx)) {
+            chunkedBodies.handle(ctx); // calls ctx.next() with the body read, or fails the request with 413
+            return;
+        }
         ctx.next();
+    }
+
+    private static boolean isChunked(RoutingContext ctx) {
+        String encoding = ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING);
+        return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked");
     }
 
     private boolean isOver(String declared) {

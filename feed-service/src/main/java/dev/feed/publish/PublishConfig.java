@@ -10,14 +10,6 @@ public interface PublishConfig {
     @WithDefault("0")
     int workerId();
 
-    /** Posts a user may publish in a burst (FEED_PUBLISH_RATE_BURST). Default: 30. */
-    @WithDefault("30")
-    int rateBurst();
-
-    /** Sustained posts per minute per user, the token bucket's refill (FEED_PUBLISH_RATE_PER_MINUTE). Default: 60. */
-    @WithDefault("60")
-    int ratePerMinute();
-
     /** Kafka topic of post events (FEED_TOPIC_POSTS). Default: feed.posts. */
     @WithDefault("feed.posts")
     String topic();

@@ -11,7 +11,6 @@ import dev.feed.post.IdClock;
 import dev.feed.post.SnowflakeIds;
 import dev.feed.post.Tombstones;
 import dev.feed.problem.ProblemException;
-import dev.feed.ratelimit.RateLimiter;
 import dev.feed.timeline.HiddenAuthorsCache;
 import dev.feed.timeline.HomeInboxStore;
 import dev.feed.timeline.OutboxReader;
@@ -43,7 +42,6 @@ public class PublishService {
     private final HomeInboxStore inbox;
     private final OutboxReader outboxReader;
     private final PostEventProducer events;
-    private final RateLimiter rateLimiter;
     private final Tombstones tombstones;
     private final PostHydrator hydrator;
     private final HiddenAuthorsCache hiddenAuthors;
@@ -53,7 +51,7 @@ public class PublishService {
     private final Counter deleted;
     private final Counter dispatchDeferred;
 
-    public PublishService(PostStore posts, OutboxStore outbox, HomeInboxStore inbox, OutboxReader outboxReader, PostEventProducer events, RateLimiter rateLimiter,
+    public PublishService(PostStore posts, OutboxStore outbox, HomeInboxStore inbox, OutboxReader outboxReader, PostEventProducer events,
             Tombstones tombstones, PostHydrator hydrator, HiddenAuthorsCache hiddenAuthors, PublishConfig config, IdClock ids,
             MeterRegistry metrics) {
         this.hiddenAuthors = hiddenAuthors;
@@ -62,7 +60,6 @@ public class PublishService {
         this.inbox = inbox;
         this.outboxReader = outboxReader;
         this.events = events;
-        this.rateLimiter = rateLimiter;
         this.tombstones = tombstones;
         this.hydrator = hydrator;
         this.config = config;
@@ -77,20 +74,10 @@ public class PublishService {
         // The request's trace, taken now: the steps below complete on the Cassandra driver's
         // threads, where it is no longer current, and the Kafka event must carry it on.
         Context trace = Context.current();
-        return checkRateLimit(authorId).chain(() -> idempotencyKey.isPresent()
+        return idempotencyKey.isPresent()
                 ? publishOnce(authorId, idempotencyKey.get(), text, trace)
                 // a fresh Snowflake id names no stored post: nothing to look up before the write
-                : storeAndDispatch(newPost(ids.next(), authorId, text), trace));
-    }
-
-    private Uni<Void> checkRateLimit(long authorId) {
-        RateLimiter.Limit limit = new RateLimiter.Limit(config.rateBurst(), config.ratePerMinute() / 60_000.0);
-        return rateLimiter.take("publish", RateLimiter.key("publish", "user", Long.toString(authorId)), limit).map(decision -> {
-            if (!decision.allowed()) {
-                throw new RateLimitedException(decision.retryAfterSeconds());
-            }
-            return null;
-        });
+                : storeAndDispatch(newPost(ids.next(), authorId, text), trace);
     }
 
     /**
@@ -132,8 +119,7 @@ public class PublishService {
         Context trace = Context.current(); // as in publish
         return liveOriginal(postId)
                 .call(original -> refuseAcrossBlock(userId, original))
-                .chain(original -> checkRateLimit(userId)
-                        .chain(() -> posts.reserveRepost(userId, original.id(), ids.next()))
+                .chain(original -> posts.reserveRepost(userId, original.id(), ids.next())
                         .chain(id -> posts.find(id).chain(found -> found.isPresent() && !found.get().deleted()
                                 ? Uni.createFrom().item(new Reposted(found.get(), original, false))
                                 // first repost, or a retry adopting an id whose first request died before writing it
@@ -322,19 +308,5 @@ public class PublishService {
 
     int shardOf(long postId) {
         return (int) Math.floorMod(postId, (long) config.pendingShards());
-    }
-
-    /** The caller is over the publish rate; answered 429 with Retry-After. */
-    public static class RateLimitedException extends RuntimeException {
-        private final long retryAfterSeconds;
-
-        public RateLimitedException(long retryAfterSeconds) {
-            super("publish rate limit exceeded", null, false, false);
-            this.retryAfterSeconds = retryAfterSeconds;
-        }
-
-        public long retryAfterSeconds() {
-            return retryAfterSeconds;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.feed.ratelimit;
 
 import java.util.List;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.Operation;
@@ -12,10 +13,13 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponse;
  * Documents the X-RateLimit headers on every answer of the rate-limited operations, those whose
  * 429 is the shared {@code RateLimited} response (every {@link RateLimited} endpoint refers to it),
  * so a resource method does not repeat three headers on each of its responses. Answers that are
- * references to shared responses are left as they are (the shared 429 lists them).
+ * references to shared responses are left as they are (the shared 429 lists them), and so are
+ * those given before the endpoint is reached (413, 414, 415, 431), which no bucket was asked for.
  */
 public class RateLimitHeadersDocument implements OASFilter {
     private static final String SHARED_429 = "/RateLimited";
+    /** Refused before the request reaches its endpoint (body size, media type, request line, headers): no bucket was asked. */
+    private static final Set<String> BEFORE_THE_ENDPOINT = Set.of("413", "414", "415", "431");
 
     @Override
     public Operation filterOperation(Operation operation) {
@@ -26,8 +30,9 @@ public class RateLimitHeadersDocument implements OASFilter {
         if (tooMany == null || tooMany.getRef() == null || !tooMany.getRef().endsWith(SHARED_429)) {
             return operation;
         }
-        for (APIResponse response : operation.getResponses().getAPIResponses().values()) {
-            if (response.getRef() != null) {
+        for (var entry : operation.getResponses().getAPIResponses().entrySet()) {
+            APIResponse response = entry.getValue();
+            if (response.getRef() != null || BEFORE_THE_ENDPOINT.contains(entry.getKey())) {
                 continue;
             }
             header(response, RateLimitFilter.LIMIT, "The bucket's size: requests allowed in a full period.");

@@ -17,6 +17,7 @@ public @interface RateLimited {
 
     /** The endpoint families, each with its own buckets and limits. */
     enum Family {
+        PUBLISH("publish"),
         TIMELINE("timeline"),
         DELETES("deletes");
 
@@ -33,6 +34,8 @@ public @interface RateLimited {
 
         RateLimiter.Limit perUser(RateLimitConfig config) {
             return switch (this) {
+                // a burst, then a steady rate: a person posts in bursts (a thread), rarely for long
+                case PUBLISH -> new RateLimiter.Limit(config.publishBurst(), config.publishPerMinute() / 60_000.0);
                 case TIMELINE -> RateLimiter.Limit.per(config.timelinePerUser(), config.timelinePeriod());
                 case DELETES -> RateLimiter.Limit.per(config.deletesPerUser(), config.deletesPeriod());
             };
@@ -40,6 +43,7 @@ public @interface RateLimited {
 
         RateLimiter.Limit perAddress(RateLimitConfig config) {
             return switch (this) {
+                case PUBLISH -> RateLimiter.Limit.per(config.publishPerAddress(), config.publishPeriod());
                 case TIMELINE -> RateLimiter.Limit.per(config.timelinePerAddress(), config.timelinePeriod());
                 case DELETES -> RateLimiter.Limit.per(config.deletesPerAddress(), config.deletesPeriod());
             };

@@ -64,21 +64,6 @@ public class RateLimiter {
     }
 
     /**
-     * Takes one token from {@code key}; the decision says whether it was granted, what is left and
-     * how long to wait. Granted without a bucket ({@link Decision#open()}) when Redis is away.
-     */
-    public Uni<Decision> take(String family, String key, Limit limit) {
-        return redis.send(takeRequest(key, limit))
-                .ifNoItem().after(config.timeout()).fail()
-                .map(r -> decision(r, limit))
-                .onFailure().recoverWithItem(e -> {
-                    registry.counter("feed.ratelimit.failopen", "family", family).increment();
-                    LOG.debugf("rate limit %s not checked, request let through: %s", family, e.toString());
-                    return Decision.open();
-                });
-    }
-
-    /**
      * Takes one token from the user's bucket ({@code userKey} null: none, an anonymous request) and
      * one from the client address's, in one round trip: one pipelined batch (on Redis Cluster the
      * two keys live in different slots, which the client's batch routes per request). Both granted

@@ -6,6 +6,7 @@ import dev.feed.hot.InstanceId;
 import dev.feed.post.Cursor;
 import dev.feed.post.PostHydrator;
 import dev.feed.post.PostView;
+import dev.feed.redis.RedisUnavailableException;
 import dev.feed.timeline.HomeAuthors;
 import dev.feed.timeline.ReaderChanges;
 import dev.feed.timeline.SinceTimeline;
@@ -202,10 +203,19 @@ public class StreamHub {
                 .map(StreamEvent::postId).toList();
         List<Long> recentIds = mine.stream().filter(e -> e.postAfter(since)).map(StreamEvent::postId).toList();
         Uni<Void> lateSent = late.isEmpty() ? Uni.createFrom().voidItem()
-                : hydrator.hydrate(late).invoke(views -> views.forEach(v -> session.replay(item(v, 0), System.nanoTime()))).replaceWithVoid();
+                : hydrateEvenWithoutRedis(late).invoke(views -> views.forEach(v -> session.replay(item(v, 0), System.nanoTime()))).replaceWithVoid();
         Uni<Void> queued = recentIds.isEmpty() ? Uni.createFrom().voidItem()
-                : hydrator.hydrate(recentIds).invoke(views -> views.forEach(v -> session.deliver(item(v, 0), System.nanoTime()))).replaceWithVoid();
+                : hydrateEvenWithoutRedis(recentIds).invoke(views -> views.forEach(v -> session.deliver(item(v, 0), System.nanoTime()))).replaceWithVoid();
         return lateSent.chain(() -> queued).chain(() -> replay(session, since));
+    }
+
+    /**
+     * The catch-up's posts: with Redis unreachable, from Cassandra alone (its deleted_at still
+     * leaves out deleted posts), so a resume during a Redis outage replays instead of failing; the
+     * replay itself falls back inside {@link SinceTimeline#oldestFirst}.
+     */
+    private Uni<List<PostView>> hydrateEvenWithoutRedis(List<Long> ids) {
+        return hydrator.hydrate(ids).onFailure(RedisUnavailableException.class).recoverWithUni(() -> hydrator.hydrateDurable(ids));
     }
 
     private Uni<Void> replay(StreamSession session, Cursor since) {

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code GET /v1/timeline?since=C}: the home timeline read upward, the items closest above a
@@ -35,6 +36,8 @@ import java.util.Set;
  * <p>The falloff rule ({@link RepostFalloff}) holds here as on a page: a repost whose original, or
  * another repost of it, is among the 40 items just below it is left out, and the read goes on
  * above it as for a deleted post, so a page is not cut short by it.
+ * The stream's replay ({@link #oldestFirst}) falls back the same way; its events have no degraded
+ * flag, so only {@code feed.degraded.reads{reason=redis}} tells.
  */
 @ApplicationScoped
 public class SinceTimeline {
@@ -84,7 +87,19 @@ public class SinceTimeline {
      * live side does not send those either).
      */
     public Uni<Above> oldestFirst(long readerId, Cursor since, int limit) {
-        return visibleFollowees(readerId).chain(f -> collect(readerId, f, since, limit, new Upward(since), 1, false))
+        return visibleFollowees(readerId).chain(f -> redisOrCassandra.read(
+                () -> collect(readerId, f, since, limit, new Upward(since), 1, false),
+                () -> collect(readerId, f, since, limit, new Upward(since), 1, true),
+                UnaryOperator.identity()))
+                .map(up -> new Above(up.shown, up.fallen));
+    }
+
+    /**
+     * As {@link #oldestFirst(long, Cursor, int)} the one way only, unguarded ({@code durable}: from
+     * Cassandra alone): for a caller whose own guarded read already decided ({@link UnreadCounter}).
+     */
+    Uni<Above> oldestFirst(long readerId, Cursor since, int limit, boolean durable) {
+        return visibleFollowees(readerId).chain(f -> collect(readerId, f, since, limit, new Upward(since), 1, durable))
                 .map(up -> new Above(up.shown, up.fallen));
     }
 

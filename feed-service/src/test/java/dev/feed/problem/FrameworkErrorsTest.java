@@ -1,15 +1,22 @@
 package dev.feed.problem;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.feed.relation.RelationClient;
+import dev.feed.testing.FakeRelation;
+import dev.feed.testing.RawHttp;
 import dev.feed.testing.Tokens;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.Header;
 import io.restassured.http.Headers;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.Test;
 
 /** Errors the HTTP layer answers before any resource runs leave as problem documents too. */
@@ -44,5 +51,24 @@ class FrameworkErrorsTest {
         }
         given().auth().oauth2(token).headers(new Headers(many)).get("/v1/posts/1").then().statusCode(431)
                 .contentType(Problem.MEDIA_TYPE).body("status", equalTo(431));
+    }
+
+    @Test
+    void chunkedBodyOverTheLimit_is413Problem() throws IOException {
+        // No Content-Length, so BodyLimitFilter cannot refuse it up front: the HTTP layer cuts it off in flight.
+        RawHttp.Answer answer = RawHttp.chunkedPost("/v1/posts", token, 64 * 1024);
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.header("content-type")).isEqualTo(Problem.MEDIA_TYPE);
+        assertThat(answer.body()).contains("\"status\":413").contains("\"type\":\"https://");
+    }
+
+    @Test
+    void chunkedBodyWithinTheLimit_isPublished() throws IOException {
+        // the answer names the author: relation-service, faked, knows them
+        QuarkusMock.installMockForType(new FakeRelation().client(), RelationClient.class, RestClient.LITERAL);
+        String text = "sent chunked " + System.nanoTime();
+        RawHttp.Answer answer = RawHttp.chunkedPost("/v1/posts", token, List.of("{\"text\":", "\"" + text + "\"", "}"));
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(answer.body()).contains(text);
     }
 }

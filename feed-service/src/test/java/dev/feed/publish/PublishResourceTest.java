@@ -12,6 +12,7 @@ import dev.feed.outbox.OutboxStore;
 import dev.feed.post.PostStore;
 import dev.feed.relation.RelationClient;
 import dev.feed.testing.FakeRelation;
+import dev.feed.testing.RawHttp;
 import dev.feed.testing.Tokens;
 import dev.feed.timeline.HomeInboxStore;
 import io.quarkus.test.junit.QuarkusMock;
@@ -100,6 +101,30 @@ class PublishResourceTest {
     @Test
     void publish_idempotencyKeyTooLong_is400() {
         publish(token, "{\"text\":\"x\"}", "k".repeat(65)).then().statusCode(400).body("detail", containsString("Idempotency-Key"));
+    }
+
+    /**
+     * Sent over a raw socket, byte for byte. HTAB and U+0085 (a C1 control, byte 0x85) are legal in
+     * an HTTP header value and reach the resource, which refuses them with a problem naming the key.
+     * Other C0 controls and DEL never get that far: the HTTP layer (Netty's header validation, then
+     * Vert.x's invalid-request handler, which Quarkus offers no way to replace) answers 400 with no
+     * body and closes. Either way nothing is published.
+     */
+    @Test
+    void publish_idempotencyKeyWithAControlCharacter_is400_aProblemWhereverTheServiceSeesIt_andNothingIsPublished() throws Exception {
+        for (String key : List.of("ab\tcd", "ab\u0085cd", "ab\u0001cd", "ab\u007fcd")) {
+            char control = key.charAt(2);
+            String text = "control " + Integer.toHexString(control) + " " + System.nanoTime();
+            RawHttp.Answer answer = RawHttp.send("POST /v1/posts HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/json\r\nIdempotency-Key: " + key + "\r\n", "{\"text\":\"" + text + "\"}");
+            assertThat(answer.status()).as("key with U+%04X", (int) control).isEqualTo(400);
+            if (control == '\t' || control == '\u0085') {
+                assertThat(answer.header("Content-Type")).isEqualTo("application/problem+json");
+                assertThat(answer.body()).contains("\"status\":400").contains("Idempotency-Key")
+                        .contains(String.format("U+%04X", (int) control));
+            }
+            assertThat(posts.byAuthor(author, null, 50).await().indefinitely()).noneMatch(p -> p.text().equals(text));
+        }
     }
 
     @Test

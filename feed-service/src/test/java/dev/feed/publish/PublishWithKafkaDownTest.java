@@ -1,6 +1,5 @@
 package dev.feed.publish;
 
-import dev.feed.ratelimit.RateLimiter;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,8 +59,6 @@ class PublishWithKafkaDownTest {
     @Inject
     OutboxStore outbox;
     @Inject
-    RateLimiter rateLimiter;
-    @Inject
     dev.feed.post.Tombstones tombstones;
     @Inject
     dev.feed.timeline.HomeInboxStore inbox;
@@ -104,7 +101,7 @@ class PublishWithKafkaDownTest {
 
         try (KafkaConsumer<String, String> consumer = consumerAtEnd();
                 PostEventProducer realProducer = new PostEventProducer(Map.of("bootstrap.servers", realKafka), json, config, tracing)) {
-            PublishService publisher = new PublishService(posts, outbox, inbox, outboxReader, realProducer, rateLimiter, tombstones, hydrator, hiddenAuthors, config,
+            PublishService publisher = new PublishService(posts, outbox, inbox, outboxReader, realProducer, tombstones, hydrator, hiddenAuthors, config,
                     ids, new SimpleMeterRegistry());
             PendingFanoutRelay relay = new PendingFanoutRelay(posts, publisher, config, relayConfig, new SimpleMeterRegistry());
 

@@ -38,16 +38,22 @@ class RateLimitTest {
     public static class LowLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "feed.rate-limit.timeline-per-user", "3",
-                    "feed.rate-limit.timeline-per-address", "5",
-                    "feed.rate-limit.timeline-period", "PT1H",
-                    "feed.rate-limit.deletes-per-user", "2",
-                    "feed.rate-limit.deletes-per-address", "1000",
-                    "feed.rate-limit.deletes-period", "PT10S",
-                    "quarkus.http.proxy.proxy-address-forwarding", "true",
-                    "quarkus.http.proxy.allow-x-forwarded", "true",
-                    "quarkus.http.proxy.trusted-proxies", "127.0.0.1");
+            return Map.ofEntries(
+                    Map.entry("feed.rate-limit.timeline-per-user", "3"),
+                    Map.entry("feed.rate-limit.timeline-per-address", "5"),
+                    Map.entry("feed.rate-limit.timeline-period", "PT1H"),
+                    Map.entry("feed.rate-limit.deletes-per-user", "2"),
+                    Map.entry("feed.rate-limit.deletes-per-address", "1000"),
+                    Map.entry("feed.rate-limit.deletes-period", "PT10S"),
+                    Map.entry("feed.rate-limit.publish-burst", "2"),
+                    Map.entry("feed.rate-limit.publish-per-minute", "1"),
+                    Map.entry("feed.rate-limit.publish-per-address", "4"),
+                    Map.entry("feed.rate-limit.publish-period", "PT1H"),
+                    // a check that fails open drops the headers these tests read: not because the machine is busy
+                    Map.entry("feed.rate-limit.timeout", "PT10S"),
+                    Map.entry("quarkus.http.proxy.proxy-address-forwarding", "true"),
+                    Map.entry("quarkus.http.proxy.allow-x-forwarded", "true"),
+                    Map.entry("quarkus.http.proxy.trusted-proxies", "127.0.0.1"));
         }
     }
 
@@ -121,6 +127,47 @@ class RateLimitTest {
     }
 
     @Test
+    void publish_overTheAddressLimit_is429AcrossCallers_andEveryAnswerCarriesTheRateLimitHeaders() {
+        String shared = newAddress();
+        for (int i = 0; i < 4; i++) {
+            Response published = publish(newUser(), shared);
+            assertThat(published.statusCode()).isEqualTo(201);
+            // the tighter bucket: each caller's (1 of 2 left) until the address's (3, 2, 1, 0 of 4 left) has fewer
+            assertThat(published.header("X-RateLimit-Remaining")).isEqualTo(Integer.toString(Math.min(1, 3 - i)));
+            assertThat(published.header("X-RateLimit-Limit")).isEqualTo(i < 3 ? "2" : "4");
+            assertThat(Long.parseLong(published.header("X-RateLimit-Reset"))).isGreaterThan(System.currentTimeMillis() / 1000 - 1);
+        }
+        long newcomer = newUser();
+        Response refused = publish(newcomer, shared);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.jsonPath().getString("detail")).contains("publish", "address");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
+        assertThat(refused.header("X-RateLimit-Limit")).isEqualTo("4");
+        assertThat(refused.header("X-RateLimit-Remaining")).isEqualTo("0");
+        assertThat(publish(newcomer, newAddress()).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void publish_overTheCallersLimit_is429_andARepostCountsAsAPublish() {
+        long user = newUser();
+        String address = newAddress();
+        Response first = publish(user, address);
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(first.header("X-RateLimit-Limit")).isEqualTo("2");
+        assertThat(first.header("X-RateLimit-Remaining")).isEqualTo("1");
+        String postId = first.jsonPath().getString("id");
+        Response repost = given().header("Authorization", "Bearer " + token(user)).header("X-Forwarded-For", address)
+                .post("/v1/posts/" + postId + "/reposts");
+        assertThat(repost.statusCode()).isEqualTo(201);
+        assertThat(repost.header("X-RateLimit-Remaining")).isEqualTo("0");
+        Response refused = publish(user, newAddress());
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.jsonPath().getString("detail")).contains("publish", "user");
+        assertThat(refused.header("X-RateLimit-Limit")).isEqualTo("2");
+    }
+
+    @Test
     void deletes_afterRetryAfter_areAllowedAgain() {
         long user = newUser();
         String address = newAddress();
@@ -174,6 +221,11 @@ class RateLimitTest {
     private static Response authorPosts(long reader, String address, String author) {
         return given().header("Authorization", "Bearer " + token(reader)).header("X-Forwarded-For", address)
                 .get("/v1/users/" + author + "/posts");
+    }
+
+    private static Response publish(long user, String address) {
+        return given().header("Authorization", "Bearer " + token(user)).header("X-Forwarded-For", address)
+                .contentType("application/json").body("{\"text\":\"limited\"}").post("/v1/posts");
     }
 
     private static Response delete(long user, String address, String postId) {
