@@ -1,14 +1,23 @@
-package dev.feed.post;
+package dev.feed.publish;
 
 import dev.feed.FeedApi;
 import dev.feed.author.Author;
 import dev.feed.author.AuthorDirectory;
 import dev.feed.hotcache.PostRef;
+import dev.feed.post.Caller;
+import dev.feed.post.Cursor;
+import dev.feed.post.DegradablePages;
+import dev.feed.post.LocationConfig;
+import dev.feed.post.Post;
+import dev.feed.post.PostHydrator;
+import dev.feed.post.PostPage;
+import dev.feed.post.PostStore;
+import dev.feed.post.PostView;
+import dev.feed.post.PostsAfter;
 import dev.feed.problem.Problem;
 import dev.feed.ratelimit.RateLimited;
 import dev.feed.problem.ProblemException;
 import dev.feed.problem.Text;
-import dev.feed.publish.PublishService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;

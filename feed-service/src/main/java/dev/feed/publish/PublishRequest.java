@@ -1,4 +1,4 @@
-package dev.feed.post;
+package dev.feed.publish;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
