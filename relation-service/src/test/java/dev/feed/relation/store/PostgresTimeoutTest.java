@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * request's statement needs, so PostgreSQL cancels the statement after {@code statement_timeout}.
  * The caller gets a 503 problem with Retry-After, not a 500 and not a request left hanging; the
  * internal reads' breaker opens after repeated timeouts, answers 503 without asking PostgreSQL,
- * and closes again once the lock is gone. Short timeout and breaker settings in this profile.
+ * and closes again once the lock is gone. Short timeout and breaker settings in this profile (the
+ * breaker stays open 10 s: long enough for the assertions on a busy machine).
  */
 @QuarkusTest
 @TestProfile(PostgresTimeoutTest.ShortTimeout.class)
@@ -36,7 +37,7 @@ class PostgresTimeoutTest {
             return Map.of(
                     "quarkus.datasource.reactive.additional-properties.statement_timeout", "1s",
                     "feed.pg.breaker.volume", "4",
-                    "feed.pg.breaker.delay", "PT2S");
+                    "feed.pg.breaker.delay", "PT10S");
         }
     }
 
