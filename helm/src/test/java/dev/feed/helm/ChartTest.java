@@ -244,6 +244,7 @@ class ChartTest {
         assertSecretRef(c, "FEED_INTERNAL_TOKEN", "feed-internal-token", "token");
         assertThat(value(c, "FEED_TIER_PULL_AT")).isEqualTo("10000");
         assertThat(value(c, "FEED_TIER_PUSH_BELOW")).isEqualTo("8000");
+        assertThat(value(c, "FEED_PG_STATEMENT_TIMEOUT")).isEqualTo("5s");
         assertJwtKeyMounted(defaults.get("Deployment", RELATION), "configMap", "feed-jwt-public-key");
     }
 
@@ -256,6 +257,7 @@ class ChartTest {
         // relation-service's /internal API is on its management port
         assertThat(value(c, "FEED_RELATION_URL")).isEqualTo("http://" + RELATION + ":8101");
         assertSecretRef(c, "FEED_INTERNAL_TOKEN", "feed-internal-token", "token");
+        assertThat(value(c, "FEED_FANOUT_REDIS_TIMEOUT")).isEqualTo("PT5S");
     }
 
     @Test

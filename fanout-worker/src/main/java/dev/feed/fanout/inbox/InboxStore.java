@@ -5,7 +5,6 @@ import dev.feed.fanout.redis.LuaScript;
 import dev.feed.fanout.redis.RedisPipeline;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -101,12 +100,10 @@ public class InboxStore {
         }
     }
 
-    private final Redis redis;
     private final RedisPipeline pipeline;
     private final InboxConfig config;
 
-    public InboxStore(Redis redis, RedisPipeline pipeline, InboxConfig config) {
-        this.redis = redis;
+    public InboxStore(RedisPipeline pipeline, InboxConfig config) {
         this.pipeline = pipeline;
         this.config = config;
     }
@@ -177,7 +174,7 @@ public class InboxStore {
         if (entries.isEmpty() && mode == MergeMode.ALL) {
             return Uni.createFrom().item(new Merge(true, 0));
         }
-        return MERGE_IF_ACTIVE.send(redis, mergeCall(userId, entries, mode, floor)).map(InboxStore::toMerge);
+        return MERGE_IF_ACTIVE.send(pipeline, mergeCall(userId, entries, mode, floor)).map(InboxStore::toMerge);
     }
 
     /**
@@ -216,7 +213,7 @@ public class InboxStore {
         }
         Request zrem = Request.cmd(Command.ZREM).arg(key(userId));
         members.forEach(zrem::arg);
-        return redis.send(zrem).map(Response::toInteger);
+        return pipeline.send(zrem).map(Response::toInteger);
     }
 
     private static List<String> keys(List<Long> userIds) {
@@ -229,7 +226,7 @@ public class InboxStore {
 
     /** Whether Redis answers at all: tells "this batch is bad" apart from "Redis is down". */
     public Uni<Void> ping() {
-        return redis.send(Request.cmd(Command.PING)).replaceWithVoid();
+        return pipeline.send(Request.cmd(Command.PING)).replaceWithVoid();
     }
 
     private static int sum(List<Response> responses) {

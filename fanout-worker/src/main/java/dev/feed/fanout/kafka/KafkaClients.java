@@ -1,5 +1,6 @@
 package dev.feed.fanout.kafka;
 
+import dev.feed.fanout.breaker.OutboundConfig;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -27,10 +28,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 @ApplicationScoped
 public class KafkaClients {
     private final Map<String, Object> base;
+    private final Duration sendTimeout;
     private volatile KafkaProducer<String, String> producer;
 
-    public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> base) {
+    public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> base,
+                        OutboundConfig outbound) {
         this.base = base;
+        this.sendTimeout = outbound.kafkaSendTimeout();
     }
 
     /** A consumer that never auto-commits: offsets move only after the work of a poll is done. */
@@ -91,6 +95,10 @@ public class KafkaClients {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         // send() may block the caller on metadata; keep that short rather than stall a consumer loop.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        // A send fails after the delivery timeout rather than retrying until the default 2 minutes:
+        // the poll then fails and is redelivered, as for any other outage (FEED_FANOUT_KAFKA_SEND_TIMEOUT).
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) sendTimeout.toMillis());
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(sendTimeout.toMillis() - 5, 30_000));
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return config;

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.RetriableException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,7 +19,7 @@ import org.jboss.logging.Logger;
  * consumer's {@code feed.relations}, with the batch topic's {@link DeadLetters} conventions.
  *
  * <p>Only a non-transient failure is parked. An outage (a store or relation-service unreachable,
- * a timeout, a 5xx or 429, Redis not answering a ping) fails the poll instead, which the loop
+ * a timeout, a 5xx or 429, a circuit breaker open, Redis not answering a ping) fails the poll instead, which the loop
  * redelivers after its backoff: dead-lettering every event during an outage would turn it into a
  * manual replay. A malformed event cannot get better and is parked after one attempt.
  *
@@ -104,7 +105,7 @@ public final class PoisonGuard {
                 return status >= 500 || status == 429;
             }
             if (t instanceof IOException || t instanceof TimeoutException || t instanceof io.smallrye.mutiny.TimeoutException
-                    || t instanceof RetriableException || t instanceof ProcessingException) {
+                    || t instanceof RetriableException || t instanceof ProcessingException || t instanceof CircuitBreakerOpenException) {
                 return true;
             }
         }

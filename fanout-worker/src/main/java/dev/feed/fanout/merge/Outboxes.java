@@ -1,9 +1,9 @@
 package dev.feed.fanout.merge;
 
 import dev.feed.fanout.inbox.InboxStore.Entry;
+import dev.feed.fanout.redis.RedisPipeline;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
@@ -21,9 +21,9 @@ public class Outboxes {
     /** Marks a live-but-empty ZSET; never a post, and must never be removed from an inbox. */
     static final String SENTINEL = "0";
 
-    private final Redis redis;
+    private final RedisPipeline redis;
 
-    public Outboxes(Redis redis) {
+    public Outboxes(RedisPipeline redis) {
         this.redis = redis;
     }
 

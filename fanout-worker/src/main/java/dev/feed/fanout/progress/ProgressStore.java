@@ -3,9 +3,9 @@ package dev.feed.fanout.progress;
 import dev.feed.fanout.FanoutConfig;
 import dev.feed.fanout.batch.FanoutOp;
 import dev.feed.fanout.redis.LuaScript;
+import dev.feed.fanout.redis.RedisPipeline;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,11 +48,11 @@ public class ProgressStore {
             return 0
             """);
 
-    private final Redis redis;
+    private final RedisPipeline redis;
     private final FanoutConfig config;
     private final Clock clock;
 
-    public ProgressStore(Redis redis, FanoutConfig config) {
+    public ProgressStore(RedisPipeline redis, FanoutConfig config) {
         this.redis = redis;
         this.config = config;
         this.clock = Clock.systemUTC();

@@ -37,9 +37,9 @@ public final class LuaScript {
         return new Call(keys, args);
     }
 
-    public Uni<Response> send(Redis redis, Call call) {
-        return redis.send(call.request(false))
-                .onFailure(LuaScript::isNoScript).recoverWithUni(() -> redis.send(call.request(true)));
+    public Uni<Response> send(RedisPipeline pipeline, Call call) {
+        return pipeline.send(call.request(false))
+                .onFailure(LuaScript::isNoScript).recoverWithUni(() -> pipeline.send(call.request(true)));
     }
 
     /** One pipelined round trip (two if the script was not loaded yet). */

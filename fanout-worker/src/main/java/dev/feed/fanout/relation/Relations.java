@@ -1,6 +1,7 @@
 package dev.feed.fanout.relation;
 
 import dev.feed.fanout.FanoutConfig;
+import dev.feed.fanout.breaker.Breakers;
 import dev.feed.fanout.relation.RelationClient.FollowerIdPage;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -17,10 +18,12 @@ public class Relations {
 
     private final RelationClient client;
     private final FanoutConfig config;
+    private final Breakers breakers;
 
-    public Relations(@RestClient RelationClient client, FanoutConfig config) {
+    public Relations(@RestClient RelationClient client, FanoutConfig config, Breakers breakers) {
         this.client = client;
         this.config = config;
+        this.breakers = breakers;
     }
 
     public enum Tier { PUSH, PULL }
@@ -34,9 +37,9 @@ public class Relations {
      * push tier, which then finds nothing to push.
      */
     public Uni<Tier> tier(long authorId) {
-        return withRetries(client.tier(Long.toString(authorId))
+        return withRetries(guarded(() -> client.tier(Long.toString(authorId))
                 .map(t -> "pull".equals(t.tier()) ? Tier.PULL : Tier.PUSH)
-                .onFailure(Relations::isNotFound).recoverWithItem(Tier.PUSH));
+                .onFailure(Relations::isNotFound).recoverWithItem(Tier.PUSH)));
     }
 
     /**
@@ -49,12 +52,17 @@ public class Relations {
         String author = Long.toString(authorId);
         Cursor cursor = new Cursor();
         return Multi.createBy().repeating()
-                .uni(() -> cursor, c -> withRetries(client.followerIds(author, c.after, pageSize))
-                        .onFailure(Relations::isNotFound).recoverWithItem(NO_FOLLOWERS)
+                .uni(() -> cursor, c -> withRetries(guarded(() -> client.followerIds(author, c.after, pageSize)
+                                .onFailure(Relations::isNotFound).recoverWithItem(NO_FOLLOWERS)))
                         .invoke(c::advance))
                 .whilst(page -> page.next() != null)
                 .filter(page -> page.ids() != null && !page.ids().isEmpty())
                 .map(page -> new FollowerPage(cursor.emitted++, parseIds(page.ids())));
+    }
+
+    /** Behind the relation breaker; a 404 is recovered inside, so it never counts as a failure. */
+    private <T> Uni<T> guarded(java.util.function.Supplier<Uni<T>> call) {
+        return breakers.relation(call);
     }
 
     private <T> Uni<T> withRetries(Uni<T> call) {

@@ -4,6 +4,7 @@ import dev.feed.relation.RelationApi;
 import dev.feed.relation.follow.Paging;
 import dev.feed.relation.problem.Problem;
 import dev.feed.relation.problem.ProblemException;
+import dev.feed.relation.store.PostgresBreaker;
 import dev.feed.relation.tier.Tier;
 import dev.feed.relation.user.Ids;
 import io.smallrye.mutiny.Uni;
@@ -52,9 +53,11 @@ public class InternalResource {
     static final int MAX_LOOKUP = 500;
 
     private final Pool pool;
+    private final PostgresBreaker postgres;
 
-    public InternalResource(Pool pool) {
+    public InternalResource(Pool pool, PostgresBreaker postgres) {
         this.pool = pool;
+        this.postgres = postgres;
     }
 
     @Schema(description = "One page of follower ids in ascending order.")
@@ -119,7 +122,7 @@ public class InternalResource {
         int limit = Paging.limit(rawLimit, DEFAULT_FOLLOWER_PAGE, MAX_FOLLOWER_PAGE, "limit");
         // Ordering by both columns pins the plan to follows_followee_follower (an index-only range
         // scan); with stale statistics the planner may otherwise filter the primary key instead.
-        return pool.preparedQuery("""
+        return postgres.read(() -> pool.preparedQuery("""
                         SELECT follower_id FROM follows WHERE followee_id = $1 AND follower_id > $2
                         ORDER BY followee_id, follower_id LIMIT $3""")
                 .execute(Tuple.of(author, after, limit + 1))
@@ -132,7 +135,7 @@ public class InternalResource {
                         ids.add(Long.toString(row.getLong(0)));
                     }
                     return new FollowerIds(ids, null);
-                });
+                }));
     }
 
     /** The accounts a user follows, split by the tier that decides how their posts reach the user. */
@@ -147,7 +150,7 @@ public class InternalResource {
             @Parameter(description = "The user.", schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN), example = "1001")
             @PathParam("id") String rawId) {
         long user = Ids.parse(rawId, "user id");
-        return pool.preparedQuery("""
+        return postgres.read(() -> pool.preparedQuery("""
                         SELECT u.id, u.tier FROM follows f JOIN users u ON u.id = f.followee_id
                         WHERE f.follower_id = $1 ORDER BY u.id""")
                 .execute(Tuple.of(user))
@@ -158,7 +161,7 @@ public class InternalResource {
                         (Tier.PULL.equals(row.getString(1)) ? pull : push).add(Long.toString(row.getLong(0)));
                     }
                     return new Followees(push, pull);
-                });
+                }));
     }
 
     @GET
@@ -174,7 +177,7 @@ public class InternalResource {
             @Parameter(description = "The author.", schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN), example = "7")
             @PathParam("id") String rawId) {
         long author = Ids.parse(rawId, "author id");
-        return pool.preparedQuery("SELECT tier, follower_count FROM users WHERE id = $1")
+        return postgres.read(() -> pool.preparedQuery("SELECT tier, follower_count FROM users WHERE id = $1")
                 .execute(Tuple.of(author))
                 .map(rows -> {
                     if (rows.size() == 0) {
@@ -182,7 +185,7 @@ public class InternalResource {
                     }
                     Row row = rows.iterator().next();
                     return new AuthorTier(Long.toString(author), row.getString(0), row.getLong(1));
-                });
+                }));
     }
 
     /** Profiles of the known ids, in the order asked, each once; unknown ids are left out. */
@@ -209,7 +212,7 @@ public class InternalResource {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(new Lookup(List.of()));
         }
-        return pool.preparedQuery("SELECT id, handle, display_name FROM users WHERE id = ANY($1)")
+        return postgres.read(() -> pool.preparedQuery("SELECT id, handle, display_name FROM users WHERE id = ANY($1)")
                 .execute(Tuple.of(ids.toArray(new Long[0])))
                 .map(rows -> {
                     java.util.Map<Long, LookupItem> found = new java.util.HashMap<>();
@@ -217,6 +220,6 @@ public class InternalResource {
                         found.put(row.getLong(0), new LookupItem(Long.toString(row.getLong(0)), row.getString(1), row.getString(2)));
                     }
                     return new Lookup(ids.stream().map(found::get).filter(java.util.Objects::nonNull).toList());
-                });
+                }));
     }
 }

@@ -30,6 +30,12 @@ public class ProblemMappers {
                 .header("WWW-Authenticate", "Bearer").build();
     }
 
+    /** PostgreSQL slow or away: 503 with Retry-After, so callers back off instead of piling on. */
+    @ServerExceptionMapper
+    public Response unavailable(StoreUnavailableException e) {
+        return Response.fromResponse(e.problem().toResponse()).header("Retry-After", StoreUnavailableException.RETRY_AFTER_SECONDS).build();
+    }
+
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
         return Problem.of(403, "forbidden", "Forbidden", "not allowed for this caller").toResponse();
@@ -92,6 +98,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (StoreUnavailableException.causedBy(e)) {
+            LOG.warnf("PostgreSQL unavailable, answered 503: %s", e.toString());
+            return unavailable(StoreUnavailableException.of(e));
+        }
         LOG.error("unexpected error", e);
         return Problem.of(500, "internal", "Internal Server Error", "an unexpected error occurred; it has been logged").toResponse();
     }

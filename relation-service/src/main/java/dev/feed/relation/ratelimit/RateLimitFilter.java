@@ -19,7 +19,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Applies {@link RateLimited} families: per request one token from the caller's bucket and one
- * from the client address's bucket (both takes in flight together), 429 problem+json with
+ * from the client address's bucket (both takes in one pipelined Redis round trip), 429 problem+json with
  * Retry-After when either is empty, and X-RateLimit-Limit / -Remaining / -Reset of the tighter
  * bucket on every answer of a limited endpoint. A take Redis could not answer lets the request
  * through without headers (see {@link RateLimiter}).
@@ -53,12 +53,10 @@ public class RateLimitFilter {
         RateLimited.Family family = limited.value();
         String address = ClientAddress.of(http);
         return identities.getDeferredIdentity().map(RateLimitFilter::userId).onFailure().recoverWithNull()
-                .chain(user -> Uni.combine().all().unis(
-                                user == null ? Uni.createFrom().item(RateLimiter.Decision.open())
-                                        : limiter.take(family.id(), RateLimiter.key(family.id(), "user", user), family.perUser(config)),
-                                limiter.take(family.id(), RateLimiter.key(family.id(), "address", address), family.perAddress(config)))
-                        .asTuple())
-                .map(both -> decide(request, family, both.getItem1(), both.getItem2()));
+                .chain(user -> limiter.takeBoth(family.id(),
+                        user == null ? null : RateLimiter.key(family.id(), "user", user), family.perUser(config),
+                        RateLimiter.key(family.id(), "address", address), family.perAddress(config)))
+                .map(both -> decide(request, family, both.user(), both.address()));
     }
 
     @ServerResponseFilter

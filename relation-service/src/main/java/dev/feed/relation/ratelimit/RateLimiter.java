@@ -7,13 +7,15 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * Every rate limit of this service (follow churn, block/mute churn, profile updates): token
  * buckets in Redis, so a limit holds across every relation-service instance. The same buckets as
  * feed-service's {@code dev.feed.ratelimit.RateLimiter} (the services share no library module;
- * keep the two scripts alike). One script call per take keeps take-or-refuse
+ * keep the two scripts alike). One script call per bucket keeps take-or-refuse
  * atomic; a bucket is one key, so it is Redis Cluster safe. Uses Redis server time, not the
  * instances' clocks. The bucket keys and the script live here and nowhere else.
  *
@@ -64,20 +66,38 @@ public class RateLimiter {
     }
 
     /**
-     * Takes one token from {@code key}; the decision says whether it was granted, what is left and
-     * how long to wait. Granted without a bucket ({@link Decision#open()}) when Redis is away.
+     * Takes one token from the user's bucket ({@code userKey} null: none, an anonymous request) and
+     * one from the client address's, in one round trip: one pipelined batch (on Redis Cluster the
+     * two keys live in different slots, which the client's batch routes per request). Both granted
+     * without a bucket when Redis is away.
      */
-    public Uni<Decision> take(String family, String key, Limit limit) {
-        return redis.send(Request.cmd(Command.EVAL).arg(TAKE).arg(1).arg(key)
-                        .arg(limit.capacity()).arg(Double.toString(limit.refillPerMs())))
+    public Uni<Decisions> takeBoth(String family, String userKey, Limit userLimit, String addressKey, Limit addressLimit) {
+        List<Request> batch = new ArrayList<>(2);
+        if (userKey != null) {
+            batch.add(takeRequest(userKey, userLimit));
+        }
+        batch.add(takeRequest(addressKey, addressLimit));
+        return redis.batch(batch)
                 .ifNoItem().after(config.timeout()).fail()
-                .map(r -> new Decision(r.get(0).toInteger() == 1, limit.capacity(), r.get(2).toLong(),
-                        r.get(1).toLong(), r.get(3).toLong()))
+                .map(r -> new Decisions(userKey == null ? Decision.open() : decision(r.get(0), userLimit),
+                        decision(r.get(r.size() - 1), addressLimit)))
                 .onFailure().recoverWithItem(e -> {
-                    registry.counter("feed.ratelimit.failopen", "family", family).increment();
+                    registry.counter("feed.ratelimit.failopen", "family", family).increment(batch.size());
                     LOG.debugf("rate limit %s not checked, request let through: %s", family, e.toString());
-                    return Decision.open();
+                    return new Decisions(Decision.open(), Decision.open());
                 });
+    }
+
+    private static Request takeRequest(String key, Limit limit) {
+        return Request.cmd(Command.EVAL).arg(TAKE).arg(1).arg(key).arg(limit.capacity()).arg(Double.toString(limit.refillPerMs()));
+    }
+
+    private static Decision decision(io.vertx.mutiny.redis.client.Response r, Limit limit) {
+        return new Decision(r.get(0).toInteger() == 1, limit.capacity(), r.get(2).toLong(), r.get(1).toLong(), r.get(3).toLong());
+    }
+
+    /** The decisions of one request's two buckets. */
+    public record Decisions(Decision user, Decision address) {
     }
 
     /** A bucket of {@code capacity} tokens refilled at {@code refillPerMs}. */

@@ -2,6 +2,7 @@ package dev.feed.relation.safety;
 
 import dev.feed.relation.RelationApi;
 import dev.feed.relation.problem.Problem;
+import dev.feed.relation.store.PostgresBreaker;
 import dev.feed.relation.user.Ids;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -35,9 +36,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @APIResponse(responseCode = "401", ref = RelationApi.INTERNAL_UNAUTHORIZED)
 public class HiddenAuthorsResource {
     private final Pool pool;
+    private final PostgresBreaker postgres;
 
-    public HiddenAuthorsResource(Pool pool) {
+    public HiddenAuthorsResource(Pool pool, PostgresBreaker postgres) {
         this.pool = pool;
+        this.postgres = postgres;
     }
 
     @Schema(description = "The authors whose posts and reposts a user's home timeline must not show, each list in ascending id order.")
@@ -59,7 +62,7 @@ public class HiddenAuthorsResource {
             @Parameter(description = "The user (the reader).", schema = @Schema(type = SchemaType.STRING, pattern = Ids.PATTERN),
                     example = "1001") @PathParam("id") String rawId) {
         long user = Ids.parse(rawId, "user id");
-        return pool.preparedQuery("""
+        return postgres.read(() -> pool.preparedQuery("""
                         SELECT 0, blocked_id FROM blocks WHERE blocker_id = $1
                         UNION ALL SELECT 1, blocker_id FROM blocks WHERE blocked_id = $1
                         UNION ALL SELECT 2, muted_id FROM mutes WHERE muter_id = $1
@@ -71,6 +74,6 @@ public class HiddenAuthorsResource {
                         lists.get(row.getInteger(0)).add(Long.toString(row.getLong(1)));
                     }
                     return new HiddenAuthors(lists.get(0), lists.get(1), lists.get(2));
-                });
+                }));
     }
 }

@@ -53,7 +53,9 @@ public class SchemaMigrator {
     /** Applies every pending migration; returns the versions applied by this call. */
     public Uni<List<String>> migrate() {
         List<Migration> migrations = Migration.load(INDEX);
-        return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute()
+        // A migration may build an index on a large table: no statement timeout (FEED_PG_STATEMENT_TIMEOUT) here.
+        return pool.withTransaction(conn -> conn.query("SET LOCAL statement_timeout = 0").execute()
+                .chain(() -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute())
                 .chain(() -> conn.query("""
                         CREATE TABLE IF NOT EXISTS schema_migrations (
                             version    varchar(100) PRIMARY KEY,

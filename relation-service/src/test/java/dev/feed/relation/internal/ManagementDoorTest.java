@@ -2,6 +2,7 @@ package dev.feed.relation.internal;
 
 import static dev.feed.relation.TestUsers.INTERNAL_TOKEN;
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -12,6 +13,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -61,6 +67,36 @@ class ManagementDoorTest {
         Management.given().header("X-Internal-Token", INTERNAL_TOKEN).get("/internal/v1/users/abc/followees")
                 .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("'abc'"));
         Management.given().get("/internal/v1/users/1/followees").then().statusCode(401).contentType("application/problem+json");
+    }
+
+    /**
+     * As the JDK's client asks by default: HTTP/2 over cleartext (h2c), where the management interface
+     * has read the body to its end before the main router's JAX-RS handler pauses the request.
+     */
+    @Test
+    void internalPost_overHttp2_onTheManagementPort_isServed() throws Exception {
+        long user = TestUsers.newUser();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(10)).build();
+        String base = "http://localhost:" + Management.port();
+        HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create(base + "/internal/v1/users/" + user + "/followees"))
+                .header("X-Internal-Token", INTERNAL_TOKEN).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        HttpResponse<String> lookup = http.send(HttpRequest.newBuilder(URI.create(base + "/internal/v1/users/lookup"))
+                .header("X-Internal-Token", INTERNAL_TOKEN).header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"ids\":[\"" + user + "\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(lookup.version()).as("the connection was upgraded to HTTP/2").isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(lookup.statusCode()).as(lookup.body()).isEqualTo(200);
+        assertThat(lookup.body()).contains("\"id\":\"" + user + "\"");
+        // No body at all: the resource's own 400 problem, not the HTTP layer's 500.
+        HttpResponse<String> empty = http.send(HttpRequest.newBuilder(URI.create(base + "/internal/v1/users/lookup"))
+                .header("X-Internal-Token", INTERNAL_TOKEN).header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(empty.statusCode()).as(empty.body()).isEqualTo(400);
+        assertThat(empty.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        HttpResponse<String> denied = http.send(HttpRequest.newBuilder(URI.create(base + "/internal/v1/users/lookup"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"ids\":[\"1\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(denied.statusCode()).as(denied.body()).isEqualTo(401);
     }
 
     @Test

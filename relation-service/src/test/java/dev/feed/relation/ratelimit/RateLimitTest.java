@@ -14,6 +14,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
@@ -50,6 +53,8 @@ class RateLimitTest {
 
     @Inject
     MeterRegistry registry;
+    @Inject
+    Redis redis;
 
     @Test
     void followChurn_overTheCallersLimit_is429WithRetryAfterAndRateLimitHeaders_unfollowsCountToo() {
@@ -139,6 +144,37 @@ class RateLimitTest {
         }
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> "2".equals(follow(user, newAddress()).header("X-RateLimit-Remaining")));
+    }
+
+    /**
+     * The caller's and the address's buckets go to Redis together, as one pipelined batch: counted by
+     * Redis itself ({@code total_reads_processed} of INFO stats, one per request or pipeline read in
+     * one go). Sent apart, as before, they were two per request.
+     */
+    @Test
+    void limitCheck_ofBothBuckets_isOneRedisRoundTripPerRequest() {
+        int requests = 30;
+        follow(TestUsers.newId(), newAddress()); // connections are open and the script is loaded
+        long before = readsProcessed();
+        for (int i = 0; i < requests; i++) {
+            Response r = follow(TestUsers.newId(), newAddress()); // fresh buckets: every request is let on
+            assertThat(r.statusCode()).isEqualTo(404);
+            assertThat(r.header("X-RateLimit-Remaining")).as("both buckets checked").isEqualTo("2");
+        }
+        long roundTrips = readsProcessed() - before - 1; // minus the INFO of the second readsProcessed()
+        // Nothing else of this service talks to Redis; a stray client of the shared server may add a few.
+        assertThat(roundTrips).as("Redis round trips for %d limited requests", requests)
+                .isGreaterThanOrEqualTo(requests).isLessThan(requests + requests / 2);
+    }
+
+    private long readsProcessed() {
+        String info = redis.send(Request.cmd(Command.INFO).arg("stats")).await().atMost(Duration.ofSeconds(10)).toString();
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith("total_reads_processed:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+            }
+        }
+        throw new AssertionError("INFO stats has no total_reads_processed");
     }
 
     private double failOpen(String family) {
