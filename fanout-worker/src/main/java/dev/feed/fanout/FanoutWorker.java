@@ -1,5 +1,6 @@
 package dev.feed.fanout;
 
+import dev.feed.fanout.config.FanoutConfig;
 import dev.feed.fanout.batch.BatchWorker;
 import dev.feed.fanout.dispatch.Dispatcher;
 import dev.feed.fanout.kafka.ConsumerLag;

@@ -1,6 +1,6 @@
 package dev.feed.fanout.admin;
 
-import dev.feed.fanout.batch.FanoutOp;
+import dev.feed.fanout.inbox.FanoutOp;
 import dev.feed.fanout.progress.Progress;
 import dev.feed.fanout.progress.ProgressStore;
 import io.smallrye.mutiny.Uni;

@@ -1,7 +1,8 @@
 package dev.feed.fanout.batch;
 
+import dev.feed.fanout.inbox.FanoutOp;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.feed.fanout.FanoutConfig;
+import dev.feed.fanout.config.FanoutConfig;
 import dev.feed.fanout.inbox.InboxStore;
 import dev.feed.fanout.kafka.DeadLetters;
 import dev.feed.fanout.kafka.KafkaTracing;

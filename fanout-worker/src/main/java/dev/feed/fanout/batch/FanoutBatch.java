@@ -1,5 +1,6 @@
 package dev.feed.fanout.batch;
 
+import dev.feed.fanout.inbox.FanoutOp;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

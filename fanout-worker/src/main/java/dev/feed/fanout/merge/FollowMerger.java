@@ -1,6 +1,6 @@
 package dev.feed.fanout.merge;
 
-import dev.feed.fanout.FanoutConfig;
+import dev.feed.fanout.config.FanoutConfig;
 import dev.feed.fanout.inbox.InboxConfig;
 import dev.feed.fanout.inbox.InboxStore;
 import dev.feed.fanout.inbox.InboxStore.MergeMode;

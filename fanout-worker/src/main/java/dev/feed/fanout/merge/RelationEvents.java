@@ -2,7 +2,7 @@ package dev.feed.fanout.merge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.feed.fanout.FanoutConfig;
+import dev.feed.fanout.config.FanoutConfig;
 import dev.feed.fanout.dispatch.HotCacheChanges;
 import dev.feed.fanout.inbox.InboxStore;
 import dev.feed.fanout.kafka.DeadLetters;

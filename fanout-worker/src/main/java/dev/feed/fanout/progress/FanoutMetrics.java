@@ -1,6 +1,6 @@
 package dev.feed.fanout.progress;
 
-import dev.feed.fanout.batch.FanoutOp;
+import dev.feed.fanout.inbox.FanoutOp;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,7 @@
 package dev.feed.fanout.progress;
 
-import dev.feed.fanout.FanoutConfig;
-import dev.feed.fanout.batch.FanoutOp;
+import dev.feed.fanout.config.FanoutConfig;
+import dev.feed.fanout.inbox.FanoutOp;
 import dev.feed.fanout.redis.LuaScript;
 import dev.feed.fanout.redis.RedisPipeline;
 import io.smallrye.mutiny.Uni;

@@ -1,6 +1,6 @@
 package dev.feed.fanout.relation;
 
-import dev.feed.fanout.FanoutConfig;
+import dev.feed.fanout.config.FanoutConfig;
 import dev.feed.fanout.breaker.Breakers;
 import dev.feed.fanout.relation.RelationClient.FollowerIdPage;
 import io.smallrye.mutiny.Multi;

@@ -10,7 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.feed.fanout.batch.FanoutOp;
+import dev.feed.fanout.inbox.FanoutOp;
 import dev.feed.fanout.inbox.InboxConfig;
 import dev.feed.fanout.kafka.KafkaClients;
 import dev.feed.fanout.kafka.TopicsConfig;

@@ -1,5 +1,6 @@
 package dev.feed.fanout.batch;
 
+import dev.feed.fanout.inbox.FanoutOp;
 import static dev.feed.fanout.support.Fixtures.activate;
 import static dev.feed.fanout.support.Fixtures.await;
 import static dev.feed.fanout.support.Fixtures.awaitComplete;
@@ -12,7 +13,7 @@ import static dev.feed.fanout.support.TopicReader.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.feed.fanout.FanoutConfig;
+import dev.feed.fanout.config.FanoutConfig;
 import dev.feed.fanout.inbox.InboxConfig;
 import dev.feed.fanout.inbox.InboxStore;
 import dev.feed.fanout.kafka.KafkaClients;

@@ -1,5 +1,6 @@
 package dev.feed.fanout.batch;
 
+import dev.feed.fanout.inbox.FanoutOp;
 import static dev.feed.fanout.support.Fixtures.activate;
 import static dev.feed.fanout.support.Fixtures.awaitComplete;
 import static dev.feed.fanout.support.Fixtures.count;
@@ -93,7 +94,7 @@ class KilledWorkerTest {
         } finally {
             worker.start(Stage.BATCH);
         }
-        Progress done = awaitComplete(() -> progress.read(post, dev.feed.fanout.batch.FanoutOp.PUSH).await().indefinitely());
+        Progress done = awaitComplete(() -> progress.read(post, dev.feed.fanout.inbox.FanoutOp.PUSH).await().indefinitely());
 
         assertThat(done.totalBatches()).isEqualTo(10L);
         assertThat(done.doneBatches()).as("batch indexes counted once despite redelivery").isEqualTo(10L);

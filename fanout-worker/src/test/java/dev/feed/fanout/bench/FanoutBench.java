@@ -6,7 +6,7 @@ import static dev.feed.fanout.support.Fixtures.postEvent;
 import static dev.feed.fanout.support.Fixtures.send;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.feed.fanout.batch.FanoutOp;
+import dev.feed.fanout.inbox.FanoutOp;
 import dev.feed.fanout.inbox.InboxStore;
 import dev.feed.fanout.kafka.KafkaClients;
 import dev.feed.fanout.kafka.TopicsConfig;

@@ -7,8 +7,8 @@ import static dev.feed.fanout.support.Fixtures.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.feed.fanout.FanoutConfig;
-import dev.feed.fanout.batch.FanoutOp;
+import dev.feed.fanout.config.FanoutConfig;
+import dev.feed.fanout.inbox.FanoutOp;
 import dev.feed.fanout.dispatch.Dispatcher;
 import dev.feed.fanout.kafka.KafkaClients;
 import dev.feed.fanout.kafka.TopicsConfig;

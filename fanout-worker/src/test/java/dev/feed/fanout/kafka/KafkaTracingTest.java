@@ -7,7 +7,7 @@ import static dev.feed.fanout.support.Fixtures.postEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.feed.fanout.batch.FanoutOp;
+import dev.feed.fanout.inbox.FanoutOp;
 import dev.feed.fanout.inbox.InboxConfig;
 import dev.feed.fanout.progress.ProgressStore;
 import dev.feed.fanout.support.FakeRelationClient;

@@ -13,8 +13,8 @@ import static dev.feed.fanout.support.TopicReader.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.feed.fanout.FanoutConfig;
-import dev.feed.fanout.batch.FanoutOp;
+import dev.feed.fanout.config.FanoutConfig;
+import dev.feed.fanout.inbox.FanoutOp;
 import dev.feed.fanout.inbox.InboxConfig;
 import dev.feed.fanout.inbox.InboxStore;
 import dev.feed.fanout.merge.Outboxes;

@@ -1,4 +1,4 @@
-package dev.feed.fanout.batch;
+package dev.feed.fanout.inbox;
 
 /** What a batch does to its followers' inboxes: {@code "push"} a post in or {@code "unpush"} it. */
 public enum FanoutOp {

@@ -1,4 +1,4 @@
-package dev.feed.fanout;
+package dev.feed.fanout.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
