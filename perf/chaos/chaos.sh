@@ -28,6 +28,8 @@ export FEED_CLUSTER_SERVICE_JAVA_OPTS="${FEED_CLUSTER_SERVICE_JAVA_OPTS:--Xmx320
 run_start=$SECONDS
 
 started=0
+# The cluster shares the single-node PostgreSQL (stack/cluster.sh); stopped afterwards only if this run started it.
+pg_was_running=0; is_running postgres && pg_was_running=1
 if ! bash "$FEED_ROOT/stack/cluster.sh" running; then
   info "starting the cluster for the chaos run"
   "$FEED_ROOT/feed" up --cluster "${CHAOS_ENV[@]}"
@@ -42,7 +44,9 @@ else
   bash "$FEED_ROOT/stack/cluster.sh" services-up "${CHAOS_ENV[@]}"
 fi
 if [ "$started" = 1 ] && [ "${FEED_KEEP_SERVERS:-0}" != 1 ]; then
-  trap 'info "stopping the cluster this chaos run started"; bash "$FEED_ROOT/stack/cluster.sh" down; ok "chaos run and cluster stop took $((SECONDS - run_start))s"' EXIT
+  trap 'info "stopping the cluster this chaos run started"; bash "$FEED_ROOT/stack/cluster.sh" down
+    [ "$pg_was_running" = 1 ] || bash "$FEED_ROOT/stack/postgres.sh" stop
+    ok "chaos run and cluster stop took $((SECONDS - run_start))s"' EXIT
 fi
 ok "cluster ready after $((SECONDS - run_start))s"
 
