@@ -72,6 +72,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
                 @APIResponse(name = RelationApi.UNSUPPORTED_MEDIA_TYPE, responseCode = "415",
                         description = "The request body is not sent as application/json (or no Content-Type was given).",
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                @APIResponse(name = RelationApi.UNAVAILABLE, responseCode = "503",
+                        description = "PostgreSQL did not answer within its statement timeout (FEED_PG_STATEMENT_TIMEOUT), refused"
+                                + " or lost the connection, or its breaker is open. Nothing was changed that the caller cannot"
+                                + " repeat: every write here is idempotent. Retry after Retry-After seconds.",
+                        headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying.",
+                                schema = @Schema(type = SchemaType.INTEGER)),
                         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
         }))
 @SecurityScheme(securitySchemeName = RelationApi.JWT, type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
@@ -95,4 +102,5 @@ public class RelationApi extends Application {
     public static final String TOO_LARGE = "PayloadTooLarge";
     public static final String RATE_LIMITED = "RateLimited";
     public static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
+    public static final String UNAVAILABLE = "Unavailable";
 }

@@ -10,10 +10,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HealthTest {
     @Test
-    void ready_checksPostgresAndReportsTheRelay() {
+    void ready_checksPostgres_andReportsTheRelayAndThePostgresBreaker() {
         Management.given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("Reactive PostgreSQL connections health check", "relation event relay"));
+                .body("checks.name", hasItems("Reactive PostgreSQL connections health check", "relation event relay", "circuit-breakers"))
+                .body("checks.find { it.name == 'circuit-breakers' }.data.'relation-postgres'", equalTo("CLOSED"));
     }
 
     @Test

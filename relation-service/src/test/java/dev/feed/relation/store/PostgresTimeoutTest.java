@@ -88,6 +88,9 @@ class PostgresTimeoutTest {
             assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
             Management.given().get("/q/metrics").then().statusCode(200)
                     .body(org.hamcrest.Matchers.containsString("feed_postgres_breaker_state 2.0"));
+            // readiness shows the state but stays UP: every replica shares this PostgreSQL (PostgresBreakerState)
+            Management.given().get("/q/health/ready").then().statusCode(200)
+                    .body("checks.find { it.name == 'circuit-breakers' }.data.'relation-postgres'", org.hamcrest.Matchers.equalTo("OPEN"));
         } finally {
             release(holder);
         }
